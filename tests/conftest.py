@@ -1,0 +1,102 @@
+"""Shared fixtures: an isolated home for every test, casebooks, and a CLI runner."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from verify import portable
+from verify.cli import main
+from verify.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "seed" / "ukraine-live-blog-2024-01-03.txt"
+SAMPLE = REPO / "casebook" / "sample.casebook.json"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never touch the real user's casebook or state: point every platformdirs root at tmp."""
+    home = tmp_path / "home"
+    home.mkdir()
+    for var in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(home / var.lower()))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("VERIFY_CASEBOOK", raising=False)
+    monkeypatch.setenv("VERIFY_ACTOR", "tester")
+    return home
+
+
+class FakeClock:
+    """A clock that ticks one second per call, so histories are stable."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2024, 1, 3, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+@pytest.fixture
+def casebook_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.casebook"
+
+
+@pytest.fixture
+def store(casebook_path: Path) -> Iterator[Store]:
+    s = Store.open(casebook_path, clock=FakeClock(), actor="tester")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sample_path(tmp_path: Path) -> Path:
+    """A casebook file loaded from the committed sample."""
+    path = tmp_path / "sample.casebook"
+    with Store.open(path, clock=FakeClock(), actor="tester") as s:
+        portable.import_casebook(s, json.loads(SAMPLE.read_text("utf-8")))
+    return path
+
+
+@pytest.fixture
+def sample(sample_path: Path) -> Iterator[Store]:
+    s = Store.open(sample_path, clock=FakeClock(), actor="tester")
+    yield s
+    s.close()
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json_lines(self) -> list[dict]:
+        return [json.loads(line) for line in self.out.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run `verify ARGS` in-process; returns exit code, stdout and stderr."""
+
+    def run(*args: str, stdin: str | None = None) -> Result:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run

@@ -1,0 +1,3 @@
+"""verify: a terminal workbench for fact-checkers."""
+
+__version__ = "0.1.0"

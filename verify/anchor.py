@@ -1,0 +1,191 @@
+"""Quote anchoring in the manner of W3C Web Annotation selectors.
+
+A passage is stored as a TextQuote (exact text plus 32 characters either side) and a
+TextPosition (character offsets). Re-anchoring tries the stored position, then an exact search,
+then an approximate search whose error budget is min(256, len/2), scoring each candidate by
+quote similarity (weight 50), prefix (20), suffix (20) and nearness to the stored position (2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from verify.models import AnchorStatus, Selector, TextPosition, TextQuote
+
+CONTEXT_CHARS = 32
+MIN_QUOTE_SIMILARITY = 0.75
+"""Below this, an approximate match is more likely a different passage than a misquote."""
+_MAX_CANDIDATES = 24
+
+
+@dataclass(frozen=True)
+class Anchor:
+    status: AnchorStatus
+    start: int
+    end: int
+    score: float
+    """0..100: how closely the text at start:end matches the quote."""
+
+    @property
+    def found(self) -> bool:
+        return self.status is not AnchorStatus.not_found
+
+    @property
+    def exact(self) -> bool:
+        return self.status is AnchorStatus.exact
+
+
+NOT_FOUND = Anchor(AnchorStatus.not_found, 0, 0, 0.0)
+
+
+def describe(text: str, start: int, end: int) -> tuple[TextQuote, TextPosition]:
+    """Selectors for text[start:end]."""
+    if not 0 <= start < end <= len(text):
+        raise ValueError("passage offsets are outside the document")
+    quote = TextQuote(
+        exact=text[start:end],
+        prefix=text[max(0, start - CONTEXT_CHARS) : start],
+        suffix=text[end : end + CONTEXT_CHARS],
+    )
+    return quote, TextPosition(start=start, end=end)
+
+
+def selector_for(document_id: str, text: str, start: int, end: int) -> Selector:
+    quote, position = describe(text, start, end)
+    return Selector(document_id=document_id, quote=quote, position=position)
+
+
+def _context_score(text: str, start: int, end: int, quote: TextQuote) -> float:
+    prefix_score = suffix_score = 1.0
+    if quote.prefix:
+        got = text[max(0, start - len(quote.prefix)) : start]
+        prefix_score = fuzz.ratio(quote.prefix, got) / 100
+    if quote.suffix:
+        got = text[end : end + len(quote.suffix)]
+        suffix_score = fuzz.ratio(quote.suffix, got) / 100
+    return 20 * prefix_score + 20 * suffix_score
+
+
+def _near(start: int, hint: int | None, length: int) -> float:
+    if hint is None or length == 0:
+        return 1.0
+    return 1.0 - abs(start - hint) / length
+
+
+def locate(text: str, quote: TextQuote, position: TextPosition | None = None) -> Anchor:
+    """Find `quote` in `text`; see the module docstring for the order of attempts."""
+    exact = quote.exact
+    if not exact or len(text) == 0:
+        return NOT_FOUND
+    if position is not None and text[position.start : position.end] == exact:
+        return Anchor(AnchorStatus.exact, position.start, position.end, 100.0)
+    hint = position.start if position is not None else None
+
+    hits = _all_occurrences(text, exact)
+    if hits:
+        best = max(
+            hits,
+            key=lambda s: (
+                _context_score(text, s, s + len(exact), quote) + 2 * _near(s, hint, len(text))
+            ),
+        )
+        return Anchor(AnchorStatus.exact, best, best + len(exact), 100.0)
+    return _approximate(text, quote, hint)
+
+
+def _all_occurrences(text: str, needle: str, limit: int = 1000) -> list[int]:
+    out: list[int] = []
+    i = text.find(needle)
+    while i != -1 and len(out) < limit:
+        out.append(i)
+        i = text.find(needle, i + 1)
+    return out
+
+
+def _seed_starts(text: str, exact: str) -> list[int]:
+    """Likely start offsets, voted for by short pieces of the quote found verbatim."""
+    n = len(exact)
+    piece = max(4, min(12, n // 8))
+    votes: dict[int, int] = {}
+    for off in range(0, max(1, n - piece + 1), piece):
+        seed = exact[off : off + piece]
+        if len(seed) < piece and off:
+            break
+        for hit in _all_occurrences(text, seed, limit=200):
+            # Bucket nearby starts together: insertions and deletions shift them a little.
+            bucket = (hit - off) // 16
+            votes[bucket] = votes.get(bucket, 0) + 1
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])[:_MAX_CANDIDATES]
+    return [b * 16 for b, _ in ranked]
+
+
+def _approximate(text: str, quote: TextQuote, hint: int | None) -> Anchor:
+    exact = quote.exact
+    n = len(exact)
+    budget = min(256, n // 2)
+    starts = _seed_starts(text, exact)
+    windows = [(max(0, s - budget - 16), min(len(text), s + n + budget + 16)) for s in starts]
+    if not windows:
+        # No verbatim piece at all: one full approximate pass over the text.
+        windows = [(0, len(text))]
+    best: tuple[float, Anchor] | None = None
+    for lo, hi in windows:
+        al = fuzz.partial_ratio_alignment(exact, text[lo:hi])
+        if al is None:
+            continue
+        start, end = lo + al.dest_start, lo + al.dest_end
+        start, end = _refine(text, exact, start, end, budget)
+        distance = Levenshtein.distance(exact, text[start:end])
+        if distance > budget:
+            continue
+        similarity = 1 - distance / max(n, end - start)
+        if similarity < MIN_QUOTE_SIMILARITY:
+            continue
+        total = (
+            50 * similarity
+            + _context_score(text, start, end, quote)
+            + 2 * _near(start, hint, len(text))
+        ) / 92
+        candidate = Anchor(AnchorStatus.fuzzy, start, end, round(100 * similarity, 1))
+        if best is None or total > best[0]:
+            best = (total, candidate)
+    return best[1] if best else NOT_FOUND
+
+
+def _refine(text: str, exact: str, start: int, end: int, budget: int) -> tuple[int, int]:
+    """Nudge the ends of an alignment a few characters to minimise edit distance."""
+    slack = min(8, budget)
+    best = (Levenshtein.distance(exact, text[start:end]), start, end)
+    for ds in range(-slack, slack + 1):
+        s = start + ds
+        if s < 0:
+            continue
+        d = Levenshtein.distance(exact, text[s:end])
+        if d < best[0]:
+            best = (d, s, end)
+    _, start, _ = best
+    for de in range(-slack, slack + 1):
+        e = end + de
+        if e <= start or e > len(text):
+            continue
+        d = Levenshtein.distance(exact, text[start:e])
+        if d < best[0]:
+            best = (d, start, e)
+    return best[1], best[2]
+
+
+def reanchor(selector: Selector, text: str) -> Selector:
+    """The selector with status, score and position brought up to date against `text`."""
+    found = locate(text, selector.quote, selector.position)
+    if not found.found:
+        return selector.model_copy(update={"status": AnchorStatus.not_found, "score": 0.0})
+    return selector.model_copy(
+        update={
+            "status": found.status,
+            "score": found.score,
+            "position": TextPosition(start=found.start, end=found.end),
+        }
+    )

@@ -1,0 +1,68 @@
+"""Numbered schema migrations. Each runs inside one transaction after the file is backed up.
+
+The SQL stays close to the common subset (TEXT/INTEGER/BLOB, no SQLite-only tricks beyond
+AUTOINCREMENT) so a PostgreSQL backend can follow.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            address TEXT NOT NULL,
+            title TEXT NOT NULL,
+            retrieved TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL,
+            body TEXT NOT NULL,
+            raw BLOB NOT NULL
+        )""",
+        """CREATE TABLE sources (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            grade TEXT NOT NULL,
+            body TEXT NOT NULL
+        )""",
+        """CREATE TABLE claims (
+            id TEXT PRIMARY KEY,
+            ref TEXT NOT NULL,
+            text TEXT NOT NULL,
+            status TEXT NOT NULL,
+            verdict TEXT,
+            accounts INTEGER NOT NULL,
+            evidence INTEGER NOT NULL,
+            revision INTEGER NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            body TEXT NOT NULL
+        )""",
+        """CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            undone INTEGER NOT NULL DEFAULT 0
+        )""",
+    ],
+    # 2: tags as a summary column (the list filter ranks on them without loading claims),
+    # content-addressed file evidence, and indexes for lookups by ref and by event target.
+    2: [
+        "ALTER TABLE claims ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
+        """CREATE TABLE blobs (
+            sha256 TEXT PRIMARY KEY,
+            media_type TEXT NOT NULL,
+            data BLOB NOT NULL
+        )""",
+        "CREATE INDEX idx_claims_ref ON claims (ref)",
+        "CREATE INDEX idx_events_target ON events (target)",
+        """UPDATE claims SET tags = COALESCE(
+            (SELECT group_concat(value, ' ') FROM json_each(json_extract(claims.body, '$.tags'))),
+            '')""",
+    ],
+}
+
+LATEST = max(MIGRATIONS)

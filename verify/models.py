@@ -1,0 +1,242 @@
+"""The domain: casebooks, documents, sources, claims, accounts, evidence, verdicts, events.
+
+Models are strict (no silent coercion) and forbid unknown fields, so a damaged or hand-edited
+record is refused instead of half-read. Times are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from verify.ids import ID_PATTERN
+
+SCHEMA_VERSION = 2
+"""Version of the SQLite layout; bumped with every numbered migration."""
+
+FORMAT_VERSION = 1
+"""Version of the portable JSON interchange format."""
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", validate_assignment=True)
+
+
+class RatingLabel(Model):
+    label: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
+    description: str
+    rating_value: int | None = Field(default=None, ge=1, le=5)
+    """ClaimReview ratingValue (1 worst, 5 best); None when the label is off the truth scale."""
+    alternate_name: str
+    """ClaimReview alternateName: the label as readers see it."""
+
+
+class Settings(Model):
+    name: str = "Casebook"
+    publisher_name: str = ""
+    """Shown as the ClaimReview author."""
+    publisher_url: str = ""
+    """Base address of the desk's site; ClaimReview urls are built from it."""
+    scale: list[RatingLabel]
+
+    def label(self, name: str) -> RatingLabel | None:
+        return next((r for r in self.scale if r.label == name), None)
+
+
+class SourceKind(StrEnum):
+    person = "person"
+    organisation = "organisation"
+    outlet = "outlet"
+    unknown = "unknown"
+
+
+SourceGrade = Literal["A", "B", "C", "D", "E", "F"]
+Credibility = Annotated[int, Field(ge=1, le=6)]
+
+
+class Source(Model):
+    id: Id
+    name: str
+    kind: SourceKind = SourceKind.unknown
+    grade: SourceGrade = "F"
+    """Admiralty reliability: A completely reliable ... E unreliable, F cannot be judged."""
+    publisher: str = ""
+    """The organisation the source speaks for or publishes through; independence is judged on it."""
+    anonymous: bool = False
+    notes: str = ""
+
+
+class Document(Model):
+    id: Sha256
+    """sha256 of the raw bytes as retrieved: the document's identity."""
+    address: str = ""
+    title: str = ""
+    publisher: str = ""
+    published: datetime | None = None
+    retrieved: datetime
+    media_type: str = "text/plain"
+    text: str
+    """Extracted text; every selector's offsets count characters of it."""
+    text_sha256: Sha256
+
+
+class TextQuote(Model):
+    exact: Annotated[str, StringConstraints(min_length=1)]
+    prefix: str = ""
+    suffix: str = ""
+
+
+class TextPosition(Model):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class AnchorStatus(StrEnum):
+    exact = "exact"
+    fuzzy = "fuzzy"
+    not_found = "not-found"
+
+
+class Selector(Model):
+    """Where a quote sits in an archived document (W3C Web Annotation style)."""
+
+    document_id: Sha256
+    quote: TextQuote
+    position: TextPosition | None = None
+    status: AnchorStatus = AnchorStatus.exact
+    score: float = Field(default=100.0, ge=0, le=100)
+
+
+class Assessment(StrEnum):
+    supported = "supported"
+    refuted = "refuted"
+    unresolved = "unresolved"
+
+
+class Account(Model):
+    id: Id
+    source_id: Id | None = None
+    statement: str
+    origin: Selector | None = None
+    assessment: Assessment = Assessment.unresolved
+
+
+class Stance(StrEnum):
+    """ACH ratings of one evidence item against one account."""
+
+    strongly_consistent = "CC"
+    consistent = "C"
+    neutral = "N"
+    inconsistent = "I"
+    strongly_inconsistent = "II"
+
+
+class EvidenceKind(StrEnum):
+    passage = "passage"
+    url = "url"
+    file = "file"
+    note = "note"
+
+
+class Evidence(Model):
+    id: Id
+    kind: EvidenceKind
+    summary: str = ""
+    selector: Selector | None = None
+    url: str = ""
+    file_name: str = ""
+    """For files: the original name, shown to people; never used to build a path."""
+    note: str = ""
+    source_id: Id | None = None
+    credibility: Credibility = 6
+    """Admiralty information credibility: 1 confirmed ... 6 cannot be judged."""
+    stances: dict[str, Stance] = Field(default_factory=dict)
+    """Per account id, how this item bears on that account."""
+    added: datetime
+
+
+class ClaimStatus(StrEnum):
+    proposed = "proposed"
+    open = "open"
+    decided = "decided"
+    dropped = "dropped"
+
+
+class Verdict(Model):
+    label: str
+    rationale: str = ""
+    reviewer: str = ""
+    at: datetime
+    thin_evidence_confirmed: bool = False
+    """The reviewer confirmed a verdict despite fewer than two independent sources."""
+
+
+class Claim(Model):
+    id: Id
+    ref: str = ""
+    """External id from an imported feed or archive."""
+    text: Annotated[str, StringConstraints(min_length=1)]
+    topic: str = ""
+    claimant: str = ""
+    date: str = ""
+    """When the claim was made, as precise as known (YYYY, YYYY-MM or YYYY-MM-DD)."""
+    origin: Selector | None = None
+    tags: list[str] = Field(default_factory=list)
+    checkworthiness: float | None = Field(default=None, ge=0, le=1)
+    status: ClaimStatus = ClaimStatus.open
+    verdict: Verdict | None = None
+    accounts: list[Account] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    extra: dict[str, Any] = Field(default_factory=dict)
+    """Fields kept verbatim from an import (headline, url, ...)."""
+    revision: int = Field(default=1, ge=1)
+    created: datetime
+    updated: datetime
+
+    @field_validator("date")
+    @classmethod
+    def _date_shape(cls, v: str) -> str:
+        import re
+
+        if v and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", v):
+            raise ValueError("date must be YYYY, YYYY-MM or YYYY-MM-DD")
+        return v
+
+    def account(self, account_id: str) -> Account | None:
+        return next((a for a in self.accounts if a.id == account_id), None)
+
+
+class Event(Model):
+    seq: int = 0
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    """`claim:ID`, `source:ID`, `document:SHA`, `casebook`."""
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    undone: bool = False
+
+
+class ClaimSummary(Model):
+    """What the claim list shows, read from summary columns without loading the claim."""
+
+    id: str
+    ref: str
+    text: str
+    status: str
+    verdict: str | None
+    accounts: int
+    evidence: int
+    updated: str
+    tags: str = ""

@@ -1,0 +1,1 @@
+"""Exports: markdown for editors, ClaimReview JSON-LD for publishing."""

@@ -1,0 +1,248 @@
+"""Markdown reports for editors: one claim, or the whole casebook with a summary and contents.
+
+Every piece of untrusted text goes through `inline()`, which neutralises markdown and HTML so a
+claim cannot change the report's structure (tables, headings, links) or inject markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verify import grading
+from verify.models import Claim, Document, Evidence, Settings, Source
+from verify.store import Store
+from verify.textsafe import clean
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+
+
+def inline(text: str) -> str:
+    """Untrusted text as literal markdown on one line.
+
+    HTML becomes entities; the characters that open emphasis, code, links, images, tables and
+    strikethrough are backslash-escaped. That is enough inside a line; `block()` also guards
+    the start of a paragraph.
+    """
+    flat = " ".join(clean(text).split())
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+def block(text: str) -> str:
+    """Untrusted multi-line text as literal markdown paragraphs."""
+    paras = [p for p in re.split(r"\n\s*\n", clean(text)) if p.strip()]
+    return "\n\n".join(_LINE_START.sub(r"\1\\\2", inline(p), count=1) for p in paras)
+
+
+def code(text: str) -> str:
+    """Short machine text (ids, hashes) in a code span."""
+    safe = re.sub(r"[^A-Za-z0-9._:/-]", "", text)
+    return f"`{safe}`"
+
+
+class _Context:
+    def __init__(self, store: Store) -> None:
+        self.settings: Settings = store.settings()
+        self.sources: dict[str, Source] = {s.id: s for s in store.sources()}
+        self.documents: dict[str, Document] = {d.id: d for d in store.documents()}
+        self.store = store
+
+
+def _badge(claim: Claim, settings: Settings) -> str:
+    if claim.verdict is None:
+        return "**NO VERDICT**"
+    label = settings.label(claim.verdict.label)
+    name = label.alternate_name if label else claim.verdict.label
+    return f"**{inline(name.upper())}**"
+
+
+def _source_name(ctx: _Context, source_id: str | None) -> str:
+    src = ctx.sources.get(source_id or "")
+    if src is None:
+        return "unattributed"
+    return f"{inline(src.name)} ({src.grade}: {grading.SOURCE_GRADES[src.grade]})"
+
+
+def _citation(ctx: _Context, ev: Evidence) -> str:
+    parts: list[str] = []
+    if ev.selector is not None:
+        doc = ctx.documents.get(ev.selector.document_id)
+        if doc is not None:
+            if doc.publisher:
+                parts.append(inline(doc.publisher))
+            if doc.title:
+                parts.append(f"*{inline(doc.title)}*")
+            if doc.address:
+                parts.append(inline(doc.address))
+            parts.append(f"retrieved {doc.retrieved.date().isoformat()}")
+        parts.append(f"sha256 {code(ev.selector.document_id[:12])}")
+        status = ev.selector.status.value
+        if status == "fuzzy":
+            status += f" {ev.selector.score:.0f}%"
+        parts.append(f"quote {status}")
+    if ev.url:
+        parts.append(inline(ev.url))
+    if ev.file_name:
+        parts.append(f"file {inline(ev.file_name)}")
+    return ", ".join(parts)
+
+
+def _evidence_counts(claim: Claim, account_id: str) -> tuple[int, int]:
+    support = contra = 0
+    for ev in claim.evidence:
+        stance = ev.stances.get(account_id)
+        if stance is None:
+            continue
+        if stance.value in ("CC", "C"):
+            support += 1
+        elif stance.value in ("I", "II"):
+            contra += 1
+    return support, contra
+
+
+def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
+    h = "#" * level
+    out = [f'<a name="{claim.id}"></a>', "", f"{h} {inline(claim.text)}", ""]
+    label = ctx.settings.label(claim.verdict.label) if claim.verdict else None
+    verdict_line = _badge(claim, ctx.settings)
+    if label is not None:
+        verdict_line += f": {inline(label.description)}"
+    out += [verdict_line, ""]
+    facts = [f"- Claim {code(claim.id)}, status {claim.status.value}, revision {claim.revision}"]
+    if claim.claimant:
+        facts.append(f"- Claimant: {inline(claim.claimant)}")
+    if claim.date:
+        facts.append(f"- Date: {claim.date}")
+    if claim.origin is not None:
+        doc = ctx.documents.get(claim.origin.document_id)
+        where = inline(doc.title or doc.address) if doc else code(claim.origin.document_id[:12])
+        facts.append(f"- Origin: {where}: “{inline(claim.origin.quote.exact)}”")
+    if claim.ref:
+        facts.append(f"- Reference: {inline(claim.ref)}")
+    if claim.tags:
+        facts.append("- Tags: " + ", ".join(inline(t) for t in claim.tags))
+    out += [*facts, ""]
+
+    if claim.accounts:
+        out += [f"{h}# Accounts", ""]
+        names = [f"Account {i}" for i in range(1, len(claim.accounts) + 1)]
+        out.append("| | " + " | ".join(names) + " |")
+        out.append("|---|" + "---|" * len(names))
+        rows = {
+            "Source": [_source_name(ctx, a.source_id) for a in claim.accounts],
+            "Statement": [inline(a.statement) for a in claim.accounts],
+            "Assessment": [a.assessment.value for a in claim.accounts],
+            "Evidence for / against": [
+                "{} / {}".format(*_evidence_counts(claim, a.id)) for a in claim.accounts
+            ],
+        }
+        for name, cells in rows.items():
+            out.append(f"| {name} | " + " | ".join(cells) + " |")
+        out.append("")
+
+    if claim.evidence:
+        out += [f"{h}# Evidence", ""]
+        index = {a.id: i for i, a in enumerate(claim.accounts, 1)}
+        for i, ev in enumerate(claim.evidence, 1):
+            src = ctx.sources.get(ev.source_id or "")
+            grade = grading.grade_code(src.grade if src else None, ev.credibility)
+            body = ev.summary or ev.note
+            if ev.selector is not None:
+                body = f"“{ev.selector.quote.exact}”"
+            line = f"{i}. **{grade}** {ev.kind.value}"
+            if src is not None:
+                line += f" from {inline(src.name)}"
+            line += f": {inline(body)}" if body else ""
+            cite = _citation(ctx, ev)
+            if cite:
+                line += f" ({cite})"
+            stances = [
+                f"Account {index[aid]} {grading.STANCE_MARKS[st]}"
+                for aid, st in ev.stances.items()
+                if aid in index
+            ]
+            if stances:
+                line += ". Bears on: " + ", ".join(stances)
+            out.append(line)
+        out.append("")
+
+    if len(claim.accounts) > 1 and claim.evidence:
+        result = grading.ach(claim, ctx.sources)
+        out += [f"{h}# Competing accounts weighed", ""]
+        out.append("| Account | Weighted inconsistency |")
+        out.append("|---|---|")
+        for i, acc in enumerate(claim.accounts, 1):
+            out.append(f"| Account {i} | {result.scores[acc.id]:.2f} |")
+        out.append("")
+        undiagnostic = sum(1 for r in result.rows if not r.diagnostic)
+        if result.suggested is not None:
+            n = [a.id for a in claim.accounts].index(result.suggested) + 1
+            out.append(f"Least inconsistent: Account {n} (a suggestion, not a verdict).")
+        else:
+            out.append("No account stands out as least inconsistent.")
+        if undiagnostic:
+            out.append(
+                f"{undiagnostic} evidence item(s) rate every account alike "
+                "and do not help choose between them."
+            )
+        out.append("")
+
+    if claim.verdict is not None:
+        out += [f"{h}# Rationale", ""]
+        out.append(block(claim.verdict.rationale) if claim.verdict.rationale else "_None given._")
+        note = (
+            f"Set by {inline(claim.verdict.reviewer) or 'unknown'} on "
+            f"{claim.verdict.at.strftime('%Y-%m-%d %H:%M')} UTC."
+        )
+        if claim.verdict.thin_evidence_confirmed:
+            note += " Confirmed despite fewer than two independent sources."
+        out += ["", note, ""]
+
+    history = ctx.store.events(target=f"claim:{claim.id}")
+    if history:
+        out += [f"{h}# History", "", "| When (UTC) | Who | What |", "|---|---|---|"]
+        for event in history:
+            what = event.action + (" (undone)" if event.undone else "")
+            when = event.at.strftime("%Y-%m-%d %H:%M")
+            out.append(f"| {when} | {inline(event.actor)} | {inline(what)} |")
+        out.append("")
+    return out
+
+
+def claim_report(store: Store, claim: Claim) -> str:
+    ctx = _Context(store)
+    return "\n".join(_claim_section(ctx, claim, 1)).rstrip() + "\n"
+
+
+def casebook_report(store: Store) -> str:
+    ctx = _Context(store)
+    claims = list(store.iter_claims())
+    decided = sum(1 for c in claims if c.verdict)
+    out = [f"# {inline(ctx.settings.name)}", ""]
+    out.append(
+        f"{len(claims)} claims, {decided} with a verdict, "
+        f"{len(ctx.documents)} archived documents, {len(ctx.sources)} sources."
+    )
+    out += [
+        "",
+        "## Summary",
+        "",
+        "| Claim | Verdict | Accounts | Evidence | Updated |",
+        "|---|---|---|---|---|",
+    ]
+    for c in claims:
+        text = inline(c.text if len(c.text) <= 90 else c.text[:89] + "…")
+        out.append(
+            f"| [{text}](#{c.id}) | {_badge(c, ctx.settings)} | {len(c.accounts)} | "
+            f"{len(c.evidence)} | {c.updated.date().isoformat()} |"
+        )
+    out += ["", "## Contents", ""]
+    for i, c in enumerate(claims, 1):
+        text = inline(c.text if len(c.text) <= 90 else c.text[:89] + "…")
+        out.append(f"{i}. [{text}](#{c.id})")
+    out.append("")
+    for c in claims:
+        out += ["---", ""]
+        out += _claim_section(ctx, c, 2)
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,581 @@
+"""The casebook: one SQLite file, one transaction per user action, an append-only event log.
+
+Claims are stored as one JSON body each plus summary columns; the list reads only the
+summary columns, so opening a large casebook never validates every claim. Writes touch one
+row and append one event, so their cost does not grow with the casebook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from verify.errors import NotFoundError, StaleWriteError, VerifyError
+from verify.migrations import LATEST, MIGRATIONS
+from verify.models import Claim, ClaimSummary, Document, Event, Settings, Source, utcnow
+from verify.scale import default_settings
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 15_000
+"""How long a writer waits for another process's transaction before giving up."""
+
+Clock = Callable[[], datetime]
+
+
+def default_actor() -> str:
+    actor = os.environ.get("VERIFY_ACTOR")
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except Exception:  # no user database entry (containers): still record something
+        return "reviewer"
+
+
+def dump_json(model: Any) -> str:
+    return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+
+
+class Store:
+    """An open casebook file."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock, actor: str) -> None:
+        self.conn = conn
+        self.path = path
+        self.clock = clock
+        self.actor = actor
+        self._settings: Settings | None = None
+
+    # -- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        create: bool = True,
+        clock: Clock = utcnow,
+        actor: str | None = None,
+        migrate_to: int = LATEST,
+    ) -> Store:
+        """Open (and if allowed create) a casebook, migrating an older schema after a backup."""
+        path = Path(path)
+        if path.is_dir():
+            raise VerifyError(f"{path} is a directory, not a casebook")
+        exists = path.exists()
+        if exists:
+            _check_header(path)
+        elif not create:
+            raise VerifyError(f"no casebook at {path}")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise VerifyError(f"cannot open casebook {path}: {exc}") from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            store = cls(conn, path, clock, actor or default_actor())
+            store._migrate(migrate_to, fresh=not exists)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise VerifyError(f"{path} is damaged or not a casebook ({exc})") from None
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        except sqlite3.OperationalError:
+            return 0
+        return int(row[0]) if row else 0
+
+    def _migrate(self, target: int, *, fresh: bool) -> None:
+        current = self.schema_version()
+        if current == 0 and not fresh:
+            tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables:
+                raise VerifyError(f"{self.path} is an SQLite file but not a casebook")
+        if current > LATEST:
+            raise VerifyError(
+                f"{self.path} uses casebook schema {current}, newer than this verify "
+                f"understands ({LATEST}); upgrade verify to open it"
+            )
+        if current >= target:
+            return
+        if current > 0:
+            self.backup(self.path.with_name(f"{self.path.name}.v{current}.bak"))
+        with self.transaction():
+            for version in range(current + 1, target + 1):
+                for sql in MIGRATIONS[version]:
+                    self.conn.execute(sql)
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(target),),
+            )
+            if current == 0:
+                self.conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('settings', ?)",
+                    (dump_json(default_settings()),),
+                )
+
+    def backup(self, dest: Path) -> Path:
+        """A consistent copy of the whole casebook, taken with SQLite's online backup."""
+        tmp = dest.with_name(dest.name + ".partial")
+        target = sqlite3.connect(tmp)
+        try:
+            self.conn.backup(target)
+        finally:
+            target.close()
+        os.replace(tmp, dest)
+        return dest
+
+    # -- transactions and events ---------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One user action: all of it lands, or none of it does."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise VerifyError(f"casebook is busy or read-only: {exc}") from None
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                raise VerifyError(f"could not save to the casebook: {exc}") from None
+
+    def _log(
+        self,
+        action: str,
+        target: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        at: datetime | None = None,
+        actor: str | None = None,
+        undone: bool = False,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO events (at, actor, action, target, before, after, undone) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (at or self.clock()).isoformat(),
+                actor or self.actor,
+                action,
+                target,
+                None if before is None else json.dumps(before, ensure_ascii=False),
+                None if after is None else json.dumps(after, ensure_ascii=False),
+                int(undone),
+            ),
+        )
+
+    def events(self, target: str | None = None, limit: int | None = None) -> list[Event]:
+        sql = "SELECT seq, at, actor, action, target, before, after, undone FROM events"
+        args: tuple[Any, ...] = ()
+        if target is not None:
+            sql += " WHERE target = ?"
+            args = (target,)
+        sql += " ORDER BY seq"
+        if limit is not None:
+            sql = f"SELECT * FROM ({sql.replace(' ORDER BY seq', ' ORDER BY seq DESC')}"
+            sql += f" LIMIT {int(limit)}) ORDER BY seq"
+        return [_event(row) for row in self.conn.execute(sql, args)]
+
+    # -- settings ------------------------------------------------------------------------
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            row = self.conn.execute("SELECT value FROM meta WHERE key='settings'").fetchone()
+            self._settings = Settings.model_validate_json(row[0])
+        return self._settings
+
+    def set_settings(self, settings: Settings, action: str = "settings.update") -> None:
+        before = self.settings()
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE meta SET value = ? WHERE key='settings'", (dump_json(settings),)
+            )
+            self._log(
+                action,
+                "casebook",
+                before.model_dump(mode="json"),
+                settings.model_dump(mode="json"),
+            )
+        self._settings = settings
+
+    # -- claims --------------------------------------------------------------------------
+
+    def count_claims(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM claims").fetchone()[0])
+
+    def summaries(
+        self,
+        *,
+        verdict: str | None = None,
+        status: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[ClaimSummary]:
+        """Claim list rows from summary columns, in the order they were entered."""
+        where, args = [], []
+        if verdict is not None:
+            where.append("verdict = ?")
+            args.append(verdict)
+        if status is not None:
+            where.append("status = ?")
+            args.append(status)
+        sql = "SELECT id, ref, text, status, verdict, accounts, evidence, updated, tags FROM claims"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY created, id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        return [
+            ClaimSummary.model_construct(
+                id=r[0],
+                ref=r[1],
+                text=r[2],
+                status=r[3],
+                verdict=r[4],
+                accounts=r[5],
+                evidence=r[6],
+                updated=r[7],
+                tags=r[8],
+            )
+            for r in self.conn.execute(sql, args)
+        ]
+
+    def claim_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM claims ORDER BY created, id")]
+
+    def get_claim(self, claim_id: str) -> Claim:
+        row = self.conn.execute("SELECT body FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no claim with id {claim_id!r}")
+        try:
+            return Claim.model_validate_json(row[0])
+        except ValidationError as exc:
+            raise VerifyError(f"claim {claim_id} is damaged: {_first_error(exc)}") from None
+
+    def iter_claims(self) -> Iterator[Claim]:
+        for (body,) in self.conn.execute("SELECT body FROM claims ORDER BY created, id"):
+            yield Claim.model_validate_json(body)
+
+    def find_by_ref(self, ref: str) -> str | None:
+        row = self.conn.execute("SELECT id FROM claims WHERE ref = ? LIMIT 1", (ref,)).fetchone()
+        return row[0] if row else None
+
+    def _write_claim_row(self, claim: Claim) -> None:
+        self.conn.execute(
+            "INSERT INTO claims (id, ref, text, status, verdict, accounts, evidence, revision, "
+            "created, updated, body, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET ref=excluded.ref, text=excluded.text, "
+            "status=excluded.status, verdict=excluded.verdict, accounts=excluded.accounts, "
+            "evidence=excluded.evidence, revision=excluded.revision, created=excluded.created, "
+            "updated=excluded.updated, body=excluded.body, tags=excluded.tags",
+            (
+                claim.id,
+                claim.ref,
+                claim.text,
+                claim.status.value,
+                claim.verdict.label if claim.verdict else None,
+                len(claim.accounts),
+                len(claim.evidence),
+                claim.revision,
+                claim.created.isoformat(),
+                claim.updated.isoformat(),
+                dump_json(claim),
+                " ".join(claim.tags),
+            ),
+        )
+
+    def add_claim(self, claim: Claim, action: str = "claim.create") -> Claim:
+        """Store a new claim as one action."""
+        with self.transaction():
+            self._insert_claim(claim, action)
+        return claim
+
+    def _insert_claim(self, claim: Claim, action: str) -> None:
+        exists = self.conn.execute("SELECT 1 FROM claims WHERE id = ?", (claim.id,)).fetchone()
+        if exists:
+            raise VerifyError(f"a claim with id {claim.id} already exists")
+        self._write_claim_row(claim)
+        self._log(action, f"claim:{claim.id}", None, claim.model_dump(mode="json"))
+
+    def save_claim(self, claim: Claim, action: str) -> Claim:
+        """Write an edited claim if nobody changed it since it was read; returns the new state.
+
+        `claim.revision` must be the revision that was read; the stored one becomes +1.
+        """
+        with self.transaction():
+            return self._update_claim(claim, action)
+
+    def _update_claim(self, claim: Claim, action: str) -> Claim:
+        row = self.conn.execute(
+            "SELECT revision, body FROM claims WHERE id = ?", (claim.id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no claim with id {claim.id!r}")
+        if row[0] != claim.revision:
+            raise StaleWriteError(
+                f"claim {claim.id} was changed elsewhere (revision {row[0]}, you edited "
+                f"revision {claim.revision}); reload it and try again"
+            )
+        new = claim.model_copy(update={"revision": claim.revision + 1, "updated": self.clock()})
+        new = Claim.model_validate_json(dump_json(new))
+        self._write_claim_row(new)
+        self._log(action, f"claim:{claim.id}", json.loads(row[1]), new.model_dump(mode="json"))
+        return new
+
+    def update_claim(self, claim_id: str, edit: Callable[[Claim], Claim], action: str) -> Claim:
+        """Read, edit and write one claim in a single transaction (CLI-style actions)."""
+        with self.transaction():
+            current = self.get_claim(claim_id)
+            return self._update_claim(edit(current), action)
+
+    # -- sources -------------------------------------------------------------------------
+
+    def get_source(self, source_id: str) -> Source:
+        row = self.conn.execute("SELECT body FROM sources WHERE id = ?", (source_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no source with id {source_id!r}")
+        return Source.model_validate_json(row[0])
+
+    def sources(self) -> list[Source]:
+        rows = self.conn.execute("SELECT body FROM sources ORDER BY name, id")
+        return [Source.model_validate_json(r[0]) for r in rows]
+
+    def put_source(self, source: Source, action: str = "source.save") -> Source:
+        with self.transaction():
+            self._put_source(source, action)
+        return source
+
+    def _put_source(self, source: Source, action: str) -> None:
+        row = self.conn.execute("SELECT body FROM sources WHERE id = ?", (source.id,)).fetchone()
+        self.conn.execute(
+            "INSERT INTO sources (id, name, grade, body) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET name=excluded.name, grade=excluded.grade, "
+            "body=excluded.body",
+            (source.id, source.name, source.grade, dump_json(source)),
+        )
+        before = json.loads(row[0]) if row else None
+        self._log(action, f"source:{source.id}", before, source.model_dump(mode="json"))
+
+    # -- documents -----------------------------------------------------------------------
+
+    def has_document(self, doc_id: str) -> bool:
+        return bool(self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone())
+
+    def get_document(self, doc_id: str) -> Document:
+        row = self.conn.execute("SELECT body FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document with id {doc_id!r}")
+        return Document.model_validate_json(row[0])
+
+    def document_raw(self, doc_id: str) -> bytes:
+        row = self.conn.execute("SELECT raw FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document with id {doc_id!r}")
+        return bytes(row[0])
+
+    def documents(self) -> list[Document]:
+        rows = self.conn.execute("SELECT body FROM documents ORDER BY retrieved, id")
+        return [Document.model_validate_json(r[0]) for r in rows]
+
+    def add_document(self, doc: Document, raw: bytes) -> bool:
+        """Archive a document; False when the same content is already archived."""
+        with self.transaction():
+            return self._insert_document(doc, raw)
+
+    def _insert_document(self, doc: Document, raw: bytes, log: bool = True) -> bool:
+        if hashlib.sha256(raw).hexdigest() != doc.id:
+            raise VerifyError("document id does not match the sha256 of its content")
+        if self.has_document(doc.id):
+            return False
+        self.conn.execute(
+            "INSERT INTO documents (id, address, title, retrieved, text_sha256, body, raw) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.id,
+                doc.address,
+                doc.title,
+                doc.retrieved.isoformat(),
+                doc.text_sha256,
+                dump_json(doc),
+                raw,
+            ),
+        )
+        if log:
+            meta = doc.model_dump(mode="json", exclude={"text"})
+            self._log("document.archive", f"document:{doc.id}", None, meta)
+        return True
+
+    def put_blob(self, data: bytes, media_type: str) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        self.conn.execute(
+            "INSERT INTO blobs (sha256, media_type, data) VALUES (?, ?, ?) "
+            "ON CONFLICT (sha256) DO NOTHING",
+            (digest, media_type, data),
+        )
+        return digest
+
+    def get_blob(self, digest: str) -> bytes:
+        row = self.conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (digest,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no stored file with sha256 {digest}")
+        return bytes(row[0])
+
+    # -- undo / redo ---------------------------------------------------------------------
+
+    def undo(self) -> Event | None:
+        """Revert the latest change that is not yet undone; None when there is none."""
+        with self.transaction():
+            row = self._last_undoable()
+            if row is None:
+                return None
+            event = _event(row)
+            self._apply(event.target, event.after, event.before)
+            self.conn.execute("UPDATE events SET undone = 1 WHERE seq = ?", (event.seq,))
+            self._log("undo", event.target, {"seq": event.seq}, None)
+            return event
+
+    def redo(self) -> Event | None:
+        """Re-apply the earliest change undone since the last new change."""
+        with self.transaction():
+            last_live = self.conn.execute(
+                "SELECT COALESCE(max(seq), 0) FROM events WHERE undone = 0 AND "
+                f"action NOT IN ('undo', 'redo') AND {_UNDOABLE}"
+            ).fetchone()[0]
+            row = self.conn.execute(
+                "SELECT seq, at, actor, action, target, before, after, undone FROM events "
+                f"WHERE undone = 1 AND seq > ? AND {_UNDOABLE} ORDER BY seq LIMIT 1",
+                (last_live,),
+            ).fetchone()
+            if row is None:
+                return None
+            event = _event(row)
+            self._apply(event.target, event.before, event.after)
+            self.conn.execute("UPDATE events SET undone = 0 WHERE seq = ?", (event.seq,))
+            self._log("redo", event.target, {"seq": event.seq}, None)
+            return event
+
+    def _last_undoable(self) -> Sequence[Any] | None:
+        row: Sequence[Any] | None = self.conn.execute(
+            "SELECT seq, at, actor, action, target, before, after, undone FROM events "
+            f"WHERE undone = 0 AND action NOT IN ('undo', 'redo') AND {_UNDOABLE} "
+            "ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        return row
+
+    def _apply(
+        self, target: str, expect: dict[str, Any] | None, state: dict[str, Any] | None
+    ) -> None:
+        """Move `target` from `expect` to `state`, refusing if it changed in between."""
+        kind, _, ident = target.partition(":")
+        if kind == "claim":
+            row = self.conn.execute(
+                "SELECT revision, body FROM claims WHERE id = ?", (ident,)
+            ).fetchone()
+            current_rev = row[0] if row else 0
+            current = _content(json.loads(row[1])) if row else None
+            if current != (_content(expect) if expect is not None else None):
+                raise StaleWriteError(
+                    f"claim {ident} changed since; nothing to undo safely (reload it first)"
+                )
+            if state is None:
+                self.conn.execute("DELETE FROM claims WHERE id = ?", (ident,))
+            else:
+                restored = Claim.model_validate_json(json.dumps(state))
+                restored = restored.model_copy(
+                    update={"revision": current_rev + 1, "updated": self.clock()}
+                )
+                self._write_claim_row(restored)
+        elif kind == "source":
+            if state is None:
+                self.conn.execute("DELETE FROM sources WHERE id = ?", (ident,))
+            else:
+                src = Source.model_validate_json(json.dumps(state))
+                self.conn.execute(
+                    "INSERT INTO sources (id, name, grade, body) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET name=excluded.name, grade=excluded.grade, "
+                    "body=excluded.body",
+                    (src.id, src.name, src.grade, dump_json(src)),
+                )
+        elif kind == "casebook" and state is not None:
+            settings = Settings.model_validate_json(json.dumps(state))
+            self.conn.execute(
+                "UPDATE meta SET value = ? WHERE key='settings'", (dump_json(settings),)
+            )
+            self._settings = None
+
+
+_UNDOABLE = (
+    "(target LIKE 'claim:%' OR target LIKE 'source:%' OR "
+    "(target = 'casebook' AND before IS NOT NULL))"
+)
+
+
+def _content(body: dict[str, Any]) -> dict[str, Any]:
+    """A claim body without its bookkeeping, to tell whether two states say the same."""
+    return {k: v for k, v in body.items() if k not in ("revision", "updated")}
+
+
+def _event(row: Sequence[Any]) -> Event:
+    return Event(
+        seq=row[0],
+        at=datetime.fromisoformat(row[1]),
+        actor=row[2],
+        action=row[3],
+        target=row[4],
+        before=None if row[5] is None else json.loads(row[5]),
+        after=None if row[6] is None else json.loads(row[6]),
+        undone=bool(row[7]),
+    )
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    return f"{loc}: {err['msg']}" if loc else err["msg"]
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise VerifyError(f"cannot read {path}: {exc.strerror}") from None
+    if head != SQLITE_MAGIC:
+        raise VerifyError(f"{path} is not a casebook (not an SQLite file)")
