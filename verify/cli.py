@@ -89,7 +89,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_verdict(args: argparse.Namespace) -> int:
-    from verify.models import ClaimStatus, Verdict
+    from verify import actions
 
     with open_store(args) as store:
         label = store.settings().label(args.label)
@@ -110,19 +110,9 @@ def cmd_verdict(args: argparse.Namespace) -> int:
                 _err(f"warning: {warning}; recorded as confirmed")
 
         def edit(c: Any) -> Any:
-            rationale = (
-                args.rationale
-                if args.rationale is not None
-                else (c.verdict.rationale if c.verdict else "")
-            )
-            verdict = Verdict(
-                label=label.label,
-                rationale=rationale,
-                reviewer=store.actor,
-                at=store.clock(),
-                thin_evidence_confirmed=thin,
-            )
-            return c.model_copy(update={"verdict": verdict, "status": ClaimStatus.decided})
+            return actions.set_verdict(c, store.settings(), label.label, reviewer=store.actor,
+                                       at=store.clock(), rationale=args.rationale,
+                                       thin_confirmed=thin)
 
         new = store.update_claim(args.id, edit, "claim.verdict")
     _out(f"{new.id}: {label.label} (revision {new.revision})")
@@ -283,6 +273,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from verify.sample import fresh_demo_casebook
 
     path = fresh_demo_casebook()
+    print(f"demo casebook: {path}", file=sys.stderr)
     return run_tui(path)
 
 

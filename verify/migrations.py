@@ -63,6 +63,15 @@ MIGRATIONS: dict[int, list[str]] = {
             (SELECT group_concat(value, ' ') FROM json_each(json_extract(claims.body, '$.tags'))),
             '')""",
     ],
+    # 3: a search summary (claim, accounts, claimant, tags) so the TUI filter ranks claims
+    # without loading them, and an index in list order so a page of the list is one lookup.
+    3: [
+        "ALTER TABLE claims ADD COLUMN search TEXT NOT NULL DEFAULT ''",
+        """UPDATE claims SET search = lower(text || ' ' || json_extract(body, '$.claimant')
+            || ' ' || tags || ' ' || COALESCE((SELECT group_concat(json_extract(value,
+            '$.statement'), ' ') FROM json_each(json_extract(claims.body, '$.accounts'))), ''))""",
+        "CREATE INDEX idx_claims_order ON claims (created, id)",
+    ],
 }
 
 LATEST = max(MIGRATIONS)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from verify.ids import ID_PATTERN
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the SQLite layout; bumped with every numbered migration."""
 
 FORMAT_VERSION = 1
@@ -153,6 +153,8 @@ class Evidence(Model):
     kind: EvidenceKind
     summary: str = ""
     selector: Selector | None = None
+    document_id: Sha256 | None = None
+    """For URLs and files: the archived copy, so the evidence survives the page or file."""
     url: str = ""
     file_name: str = ""
     """For files: the original name, shown to people; never used to build a path."""

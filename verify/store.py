@@ -262,20 +262,51 @@ class Store:
         sql += " ORDER BY created, id"
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        return [
-            ClaimSummary.model_construct(
-                id=r[0],
-                ref=r[1],
-                text=r[2],
-                status=r[3],
-                verdict=r[4],
-                accounts=r[5],
-                evidence=r[6],
-                updated=r[7],
-                tags=r[8],
-            )
-            for r in self.conn.execute(sql, args)
-        ]
+        return [_summary(r) for r in self.conn.execute(sql, args)]
+
+    _SUMMARY_COLUMNS = "id, ref, text, status, verdict, accounts, evidence, updated, tags"
+
+    def summary_page(self, offset: int, limit: int) -> list[ClaimSummary]:
+        """One page of the claim list, in list order; cost does not grow with the offset much."""
+        rows = self.conn.execute(
+            f"SELECT {self._SUMMARY_COLUMNS} FROM claims ORDER BY created, id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [_summary(r) for r in rows]
+
+    def summaries_for(self, ids: Sequence[str]) -> dict[str, ClaimSummary]:
+        out: dict[str, ClaimSummary] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT {self._SUMMARY_COLUMNS} FROM claims WHERE id IN ({marks})"
+            for r in self.conn.execute(sql, chunk):
+                out[r[0]] = _summary(r)
+        return out
+
+    def position_of(self, claim_id: str) -> int | None:
+        """The claim's row in list order, or None when it is not in the casebook."""
+        row = self.conn.execute(
+            "SELECT created FROM claims WHERE id = ?", (claim_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        before = self.conn.execute(
+            "SELECT count(*) FROM claims WHERE created < ? OR (created = ? AND id < ?)",
+            (row[0], row[0], claim_id),
+        ).fetchone()[0]
+        return int(before)
+
+    def search_corpus(self) -> tuple[list[str], list[str]]:
+        """(ids, lowercased search texts) in list order, for the list filter."""
+        ids: list[str] = []
+        texts: list[str] = []
+        for claim_id, search in self.conn.execute(
+            "SELECT id, search FROM claims ORDER BY created, id"
+        ):
+            ids.append(claim_id)
+            texts.append(search)
+        return ids, texts
 
     def claim_ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM claims ORDER BY created, id")]
@@ -300,11 +331,12 @@ class Store:
     def _write_claim_row(self, claim: Claim) -> None:
         self.conn.execute(
             "INSERT INTO claims (id, ref, text, status, verdict, accounts, evidence, revision, "
-            "created, updated, body, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "created, updated, body, tags, search) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET ref=excluded.ref, text=excluded.text, "
             "status=excluded.status, verdict=excluded.verdict, accounts=excluded.accounts, "
             "evidence=excluded.evidence, revision=excluded.revision, created=excluded.created, "
-            "updated=excluded.updated, body=excluded.body, tags=excluded.tags",
+            "updated=excluded.updated, body=excluded.body, tags=excluded.tags, "
+            "search=excluded.search",
             (
                 claim.id,
                 claim.ref,
@@ -318,6 +350,7 @@ class Store:
                 claim.updated.isoformat(),
                 dump_json(claim),
                 " ".join(claim.tags),
+                search_text(claim),
             ),
         )
 
@@ -358,6 +391,24 @@ class Store:
         self._write_claim_row(new)
         self._log(action, f"claim:{claim.id}", json.loads(row[1]), new.model_dump(mode="json"))
         return new
+
+    def save_claim_with_sources(
+        self, claim: Claim, sources: Sequence[Source], action: str
+    ) -> Claim:
+        """A claim edit that also creates or regrades sources, as one transaction."""
+        with self.transaction():
+            for source in sources:
+                self._put_source(source, "source.save")
+            return self._update_claim(claim, action)
+
+    def put_sources(self, sources: Sequence[Source], action: str = "source.grade") -> None:
+        with self.transaction():
+            for source in sources:
+                self._put_source(source, action)
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits: the TUI polls it to reload."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def update_claim(self, claim_id: str, edit: Callable[[Claim], Claim], action: str) -> Claim:
         """Read, edit and write one claim in a single transaction (CLI-style actions)."""
@@ -545,6 +596,22 @@ _UNDOABLE = (
     "(target LIKE 'claim:%' OR target LIKE 'source:%' OR "
     "(target = 'casebook' AND before IS NOT NULL))"
 )
+
+
+def search_text(claim: Claim) -> str:
+    """What the list filter matches against: the claim, its claimant, tags and accounts."""
+    parts = [claim.text, claim.claimant, " ".join(claim.tags)]
+    parts += [a.statement for a in claim.accounts]
+    return " ".join(p for p in parts if p).lower()
+
+
+def _summary(r: Sequence[Any]) -> ClaimSummary:
+    # model_construct: these come from our own columns; validating 100,000 of them is the
+    # cost the summary columns exist to avoid.
+    return ClaimSummary.model_construct(
+        id=r[0], ref=r[1], text=r[2], status=r[3], verdict=r[4], accounts=r[5],
+        evidence=r[6], updated=r[7], tags=r[8],
+    )
 
 
 def _content(body: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""From news text to proposed claims: archive, split, attribute, score, group."""

@@ -1,0 +1,523 @@
+"""The verify TUI: claim list on the left, the selected claim's accounts side by side on the right."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import platformdirs
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+
+from verify import actions, grading, paths
+from verify.errors import StaleWriteError, VerifyError
+from verify.ids import new_id
+from verify.listfilter import ListFilter
+from verify.models import Claim, EvidenceKind, Source
+from verify.store import Clock, Store
+from verify.ui import state as ui_state
+from verify.ui.claim_list import ClaimList, ClaimRows
+from verify.ui.claim_view import ClaimContext, ClaimView
+from verify.ui.dialogs import (
+    AccountDialog,
+    ConfirmDialog,
+    GradeDialog,
+    NewAccount,
+    NewClaim,
+    NewClaimDialog,
+    TextDialog,
+    VerdictDialog,
+)
+from verify.ui.evidence_screen import EvidenceDraft, EvidenceScreen
+from verify.ui.screens import AchScreen, DocumentScreen, HelpScreen
+
+THEMES = ("textual-dark", "textual-light")
+
+
+class VerifyApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "verify"
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="filter", key_display="/",
+                tooltip="Type to rank claims; Enter applies, Esc clears"),
+        Binding("v", "verdict", "Verdict", id="verdict", tooltip="One key per label"),
+        Binding("r", "rationale", "Rationale", id="rationale"),
+        Binding("a", "add_account", "Account", id="account", tooltip="Add who says what"),
+        Binding("e", "evidence", "Evidence", id="evidence",
+                tooltip="Passage, URL, file or note, with stances"),
+        Binding("g", "grade", "Grade", id="grade", tooltip="Grade sources A–F"),
+        Binding("n", "new_claim", "New", id="new_claim"),
+        Binding("d", "documents", "Docs", id="documents", tooltip="Archived documents"),
+        Binding("m", "ach", "Matrix", id="ach", tooltip="Evidence × accounts (ACH)"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("ctrl+r", "redo", "Redo", id="redo"),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="theme", show=False,
+                tooltip="Dark or light"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(
+        self,
+        casebook: Path,
+        state_path: Path,
+        *,
+        clock: Clock | None = None,
+        actor: str | None = None,
+        keymap_path: Path | None = None,
+        watch_interval: float = 2.0,
+    ) -> None:
+        super().__init__()
+        self.casebook_path = casebook
+        self.state_path = state_path
+        self.keymap_path = keymap_path
+        self.watch_interval = watch_interval
+        kwargs = {"clock": clock} if clock else {}
+        self.store = Store.open(casebook, actor=actor, **kwargs)
+        self.rows = ClaimRows(self.store)
+        self.ui_state = ui_state.load(state_path)
+        self.book_state = self.ui_state.for_casebook(casebook)
+        self.ctx: ClaimContext | None = None
+        self._filter_index: ListFilter | None = None
+        self._data_version = self.store.data_version()
+        self._save_timer: object | None = None
+        self._matcher: Callable[[Claim], list[tuple[str, float, str, str | None]]] | None = None
+
+    # -- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="✓")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield Input(placeholder="/ filter claims", id="filter")
+                yield ClaimList(self.rows, id="claims")
+            yield ClaimView(id="claim")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.theme = self.ui_state.theme if self.ui_state.theme in THEMES else THEMES[0]
+        self.title = f"verify: {self.store.settings().name}"
+        self.sub_title = str(self.casebook_path.name)
+        self._load_keymap()
+        claim_list = self.query_one(ClaimList)
+        restored = self.book_state
+        if restored.filter:
+            self.query_one("#filter", Input).value = restored.filter
+            self._apply_filter(restored.filter)
+        claim_list.reload(keep=restored.claim_id)
+        if restored.scroll_y and restored.claim_id is None:
+            claim_list.scroll_to(y=restored.scroll_y, animate=False, immediate=True)
+        claim_list.focus()
+        self._show_current()
+        if self.watch_interval > 0:
+            self.set_interval(self.watch_interval, self._check_outside_changes)
+
+    def _load_keymap(self) -> None:
+        path = self.keymap_path or platformdirs.user_config_path("verify") / "keymap.json"
+        try:
+            keymap = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(keymap, dict):
+            self.set_keymap({str(k): str(v) for k, v in keymap.items()})
+
+    # -- state ---------------------------------------------------------------------------
+
+    def _remember(self) -> None:
+        claim_list = self.query_one(ClaimList)
+        current = claim_list.current
+        self.book_state.claim_id = current.id if current else None
+        self.book_state.scroll_y = int(claim_list.scroll_offset.y)
+        self.book_state.filter = self.query_one("#filter", Input).value
+        self.ui_state.theme = self.theme
+        self.ui_state.last_casebook = str(self.casebook_path.resolve())
+        try:
+            ui_state.save(self.state_path, self.ui_state)
+        except OSError as exc:
+            self.notify(escape(f"could not save the resume state: {exc}"), severity="warning")
+
+    def _remember_soon(self) -> None:
+        # Cursor moves come in bursts; write the state file once the burst is over.
+        if self._save_timer is not None:
+            self._save_timer.stop()  # type: ignore[attr-defined]
+        self._save_timer = self.set_timer(0.4, self._remember)
+
+    async def action_quit(self) -> None:
+        self._remember()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+    # -- showing claims ------------------------------------------------------------------
+
+    def set_matcher(self, matcher: Callable[[Claim], list[tuple[str, float, str, str | None]]]
+                    ) -> None:
+        """Where the "already checked?" matches for the shown claim come from."""
+        self._matcher = matcher
+
+    def _claim_context(self, claim: Claim) -> ClaimContext:
+        sources = {s.id: s for s in self.store.sources()}
+        documents = {d.id: d for d in self.store.documents()}
+        matches = self._matcher(claim) if self._matcher else []
+        return ClaimContext(claim, self.store.settings(), sources, documents, matches)
+
+    def _show_current(self) -> None:
+        current = self.query_one(ClaimList).current
+        if current is None:
+            self.ctx = None
+        else:
+            try:
+                self.ctx = self._claim_context(self.store.get_claim(current.id))
+            except VerifyError as exc:
+                self.ctx = None
+                self.notify(escape(str(exc)), severity="error")
+        self.query_one(ClaimView).show(self.ctx)
+
+    @on(ClaimList.Highlighted)
+    def _highlighted(self, event: ClaimList.Highlighted) -> None:
+        if self.ctx is None or self.ctx.claim.id != event.claim_id:
+            self._show_current()
+        self._remember_soon()
+
+    def refresh_all(self, keep: str | None = None) -> None:
+        """After a change: re-read the list and the shown claim."""
+        self.rows.invalidate()
+        self._filter_index = None
+        query = self.query_one("#filter", Input).value
+        if query:
+            self._apply_filter(query)
+        keep = keep or (self.ctx.claim.id if self.ctx else None)
+        self.query_one(ClaimList).reload(keep=keep)
+        self._show_current()
+        self._data_version = self.store.data_version()
+
+    def _check_outside_changes(self) -> None:
+        try:
+            version = self.store.data_version()
+        except Exception:
+            return
+        if version != self._data_version:
+            self._data_version = version
+            self.refresh_all()
+
+    # -- filter --------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def _apply_filter(self, query: str) -> None:
+        if self._filter_index is None:
+            ids, texts = self.store.search_corpus()
+            self._filter_index = ListFilter(ids, texts)
+        self.rows.set_filter(self._filter_index.apply(query))
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._apply_filter(event.value)
+        claim_list = self.query_one(ClaimList)
+        claim_list.cursor = 0
+        claim_list.reload()
+        claim_list.scroll_to(y=0, animate=False, immediate=True)
+        self._show_current()
+        self._remember_soon()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(ClaimList).focus()
+
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "key", None)
+        filter_input = self.query_one("#filter", Input)
+        if key == "escape" and self.focused is filter_input:
+            filter_input.value = ""
+            self.query_one(ClaimList).focus()
+
+    # -- editing -------------------------------------------------------------------------
+
+    def _require_claim(self) -> Claim | None:
+        if self.ctx is None:
+            self.notify("No claim selected", severity="warning")
+            return None
+        return self.ctx.claim
+
+    def edit(
+        self,
+        change: Callable[[Claim], Claim],
+        action: str,
+        sources: Iterable[Source] = (),
+    ) -> Claim | None:
+        """Apply one reviewer action to the shown claim and save it at once."""
+        claim = self._require_claim()
+        if claim is None:
+            return None
+        try:
+            changed = change(claim)
+            new = self.store.save_claim_with_sources(changed, list(sources), action)
+        except StaleWriteError as exc:
+            # Someone else saved first: show theirs, keep nothing of ours silently.
+            self.notify(escape(str(exc)), title="Not saved", severity="error", timeout=8)
+            self.refresh_all(keep=claim.id)
+            return None
+        except VerifyError as exc:
+            self.notify(escape(str(exc)), severity="error")
+            return None
+        self.refresh_all(keep=new.id)
+        return new
+
+    def action_verdict(self) -> None:
+        claim = self._require_claim()
+        if claim is None:
+            return
+        current = claim.verdict.label if claim.verdict else None
+
+        def chosen(label: str | None) -> None:
+            if label is None:
+                return
+            ctx = self.ctx
+            if ctx is None:
+                return
+            if grading.needs_confirmation(ctx.claim, label, ctx.sources):
+                n = grading.independent_sources(ctx.claim, ctx.sources)
+
+                def confirmed(yes: bool | None) -> None:
+                    if yes:
+                        self._set_verdict(label, thin=True)
+
+                self.push_screen(ConfirmDialog(
+                    f"The evidence rests on {n} independent source(s); two are expected "
+                    f"before a verdict of {label!r}. Set it anyway? This is recorded."),
+                    confirmed)
+            else:
+                self._set_verdict(label, thin=False)
+
+        self.push_screen(VerdictDialog(self.store.settings().scale, current), chosen)
+
+    def _set_verdict(self, label: str, thin: bool) -> None:
+        settings = self.store.settings()
+        new = self.edit(
+            lambda c: actions.set_verdict(c, settings, label, reviewer=self.store.actor,
+                                          at=self.store.clock(), thin_confirmed=thin),
+            "claim.verdict",
+        )
+        if new is not None:
+            self.notify(f"Verdict: {label}")
+
+    def action_rationale(self) -> None:
+        claim = self._require_claim()
+        if claim is None:
+            return
+        if claim.verdict is None:
+            self.notify("Set a verdict first (v)", severity="warning")
+            return
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.edit(lambda c: actions.set_rationale(c, text, reviewer=self.store.actor,
+                                                          at=self.store.clock()),
+                          "claim.rationale")
+
+        self.push_screen(TextDialog("Rationale", claim.verdict.rationale), done)
+
+    def action_add_account(self) -> None:
+        if self._require_claim() is None:
+            return
+
+        def done(result: NewAccount | None) -> None:
+            if result is None:
+                return
+            sources: list[Source] = []
+            source_id = result.source_id
+            if source_id is None and result.source_name:
+                source = Source(id=new_id("s"), name=result.source_name,
+                                grade=result.grade)  # type: ignore[arg-type]
+                sources.append(source)
+                source_id = source.id
+            elif source_id is not None:
+                known = self.store.get_source(source_id)
+                if known.grade != result.grade:
+                    sources.append(known.model_copy(update={"grade": result.grade}))
+            self.edit(lambda c: actions.add_account(c, result.statement, source_id),
+                      "account.add", sources)
+
+        self.push_screen(AccountDialog(self.store.sources()), done)
+
+    def action_grade(self) -> None:
+        ctx = self.ctx
+        if ctx is None:
+            self.notify("No claim selected", severity="warning")
+            return
+        ids = [a.source_id for a in ctx.claim.accounts] + [e.source_id for e in ctx.claim.evidence]
+        seen: list[Source] = []
+        for sid in ids:
+            if sid and sid in ctx.sources and ctx.sources[sid] not in seen:
+                seen.append(ctx.sources[sid])
+
+        def done(grades: dict[str, str] | None) -> None:
+            if not grades:
+                return
+            changed = [ctx.sources[sid].model_copy(update={"grade": g})
+                       for sid, g in grades.items()]
+            try:
+                self.store.put_sources(changed)
+            except VerifyError as exc:
+                self.notify(escape(str(exc)), severity="error")
+                return
+            self.refresh_all()
+            self.notify(f"Regraded {len(changed)} source(s)")
+
+        self.push_screen(GradeDialog(seen), done)
+
+    def action_evidence(self) -> None:
+        claim = self._require_claim()
+        if claim is None:
+            return
+
+        def done(draft: EvidenceDraft | None) -> None:
+            if draft is not None:
+                self._attach_evidence(draft)
+
+        self.push_screen(EvidenceScreen(claim, self.store.documents(), self.store.sources()),
+                         done)
+
+    def _attach_evidence(self, draft: EvidenceDraft) -> None:
+        from verify import evidence as evidence_core
+
+        try:
+            item = evidence_core.from_draft(
+                self.store, kind=draft.kind, document_id=draft.document_id, start=draft.start,
+                end=draft.end, url=draft.url, path=draft.path, note=draft.note,
+                source_id=draft.source_id, credibility=draft.credibility, stances=draft.stances,
+            )
+        except VerifyError as exc:
+            self.notify(escape(str(exc)), severity="error")
+            return
+        new = self.edit(lambda c: actions.add_evidence(c, item), "evidence.add")
+        if new is not None:
+            self.notify(f"Attached {draft.kind.value} evidence")
+
+    def action_new_claim(self) -> None:
+        def done(result: NewClaim | None) -> None:
+            if result is None:
+                return
+            try:
+                claim = actions.new_claim(result.text, at=self.store.clock(),
+                                          claimant=result.claimant, date=result.date)
+                self.store.add_claim(claim)
+            except (VerifyError, ValueError) as exc:
+                self.notify(escape(str(exc).splitlines()[0]), severity="error")
+                return
+            self.refresh_all(keep=claim.id)
+
+        self.push_screen(NewClaimDialog(), done)
+
+    def action_documents(self) -> None:
+        claim = self.ctx.claim if self.ctx else None
+        first = claim.origin.document_id if claim and claim.origin else None
+        self.push_screen(DocumentScreen(claim, self.store.documents(), first))
+
+    def action_ach(self) -> None:
+        ctx = self.ctx
+        if ctx is None:
+            self.notify("No claim selected", severity="warning")
+            return
+        self.push_screen(AchScreen(ctx.claim, ctx.sources))
+
+    def action_undo(self) -> None:
+        self._history(self.store.undo, "Undid", "Nothing to undo")
+
+    def action_redo(self) -> None:
+        self._history(self.store.redo, "Redid", "Nothing to redo")
+
+    def _history(self, step: Callable[[], object], verb: str, nothing: str) -> None:
+        try:
+            event = step()
+        except VerifyError as exc:
+            self.notify(escape(str(exc)), severity="error")
+            return
+        if event is None:
+            self.notify(nothing)
+            return
+        target = getattr(event, "target", "")
+        self.refresh_all(keep=target.partition(":")[2] if target.startswith("claim:") else None)
+        self.notify(escape(f"{verb} {getattr(event, 'action', '')} on {target}"))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+        self._remember_soon()
+
+    def action_help(self) -> None:
+        keys = []
+        keymap = self._keymap if hasattr(self, "_keymap") else {}
+        for b in self.BINDINGS:
+            if isinstance(b, Binding) and b.description:
+                key = keymap.get(b.id or "", b.key_display or b.key)
+                keys.append((key, b.description, b.tooltip))
+        self.push_screen(HelpScreen(keys))
+
+    # -- exports (command palette) -------------------------------------------------------
+
+    def export(self, fmt: str) -> None:
+        from verify.cli import write_output
+        from verify.report import claimreview, markdown
+
+        stem = self.casebook_path.stem
+        try:
+            if fmt == "md":
+                dest = self.casebook_path.with_name(f"{stem}-report.md")
+                text = markdown.casebook_report(self.store)
+            else:
+                dest = self.casebook_path.with_name(f"{stem}-claimreview.json")
+                claims = list(self.store.iter_claims())
+                docs = {d.id: d for d in self.store.documents()}
+                text = json.dumps(claimreview.reviews(claims, self.store.settings(), docs),
+                                  ensure_ascii=False, indent=2) + "\n"
+            write_output(text, str(dest))
+        except VerifyError as exc:
+            self.notify(escape(str(exc)), severity="error")
+            return
+        self.notify(escape(f"Wrote {dest}"), title="Exported", timeout=10)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Export markdown report", "The whole casebook, for editors",
+                            lambda: self.export("md"))
+        yield SystemCommand("Export ClaimReview JSON-LD", "Every decided claim, for publishing",
+                            lambda: self.export("claimreview"))
+        yield SystemCommand("Set verdict", "Choose a label for the selected claim",
+                            self.action_verdict)
+        yield SystemCommand("Attach evidence", "Passage, URL, file or note",
+                            self.action_evidence)
+        yield SystemCommand("Add account", "Who says what", self.action_add_account)
+        yield SystemCommand("Grade sources", "Admiralty reliability A–F", self.action_grade)
+        yield SystemCommand("Competing accounts matrix", "Evidence × accounts (ACH)",
+                            self.action_ach)
+        yield SystemCommand("Archived documents", "Read sources with anchors highlighted",
+                            self.action_documents)
+        yield SystemCommand("Undo", "Undo the last change", self.action_undo)
+        yield SystemCommand("Redo", "Redo the last undone change", self.action_redo)
+        yield SystemCommand("Toggle dark/light theme", "Switch theme", self.action_toggle_theme)
+
+
+def make_app(
+    casebook: Path,
+    state_path: Path | None = None,
+    **kwargs: object,
+) -> VerifyApp:
+    """Build the app from explicit settings; the CLI and the tests both call this."""
+    app = VerifyApp(casebook, state_path or paths.state_file(), **kwargs)  # type: ignore[arg-type]
+    return app
+
+
+def run(casebook: Path) -> int:
+    app = make_app(casebook)
+    result = app.run()
+    return int(result or 0)

@@ -1,0 +1,234 @@
+"""Small dialogs: verdict, rationale, new claim, account, source grades, confirmation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from verify.grading import SOURCE_GRADES
+from verify.models import RatingLabel, Source
+from verify.ui.claim_list import VERDICT_STYLE
+from verify.ui.safe import line
+
+GRADE_OPTIONS = [(f"{g}  {d}", g) for g, d in SOURCE_GRADES.items()]
+
+
+class VerdictDialog(ModalScreen[str | None]):
+    """The scale's labels numbered 1–9: one key sets the verdict."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, scale: list[RatingLabel], current: str | None) -> None:
+        super().__init__()
+        self.scale = scale[:9]
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="verdict-dialog"):
+            yield Label("Set verdict: press its number (Esc cancels)", classes="dialog-title")
+            for i, label in enumerate(self.scale, 1):
+                text = Text(f" {i} ", style="bold reverse")
+                text.append(f" {label.label:<13}", style=VERDICT_STYLE.get(label.label, "bold"))
+                text.append(f" {label.description}", style="italic")
+                if label.label == self.current:
+                    text.append("  (current)", style="dim")
+                yield Static(text, classes="verdict-option", id=f"verdict-{i}")
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.character.isdigit():
+            n = int(event.character)
+            if 1 <= n <= len(self.scale):
+                event.stop()
+                self.dismiss(self.scale[n - 1].label)
+
+    def on_click(self, event: events.Click) -> None:
+        widget = event.widget
+        if widget is not None and widget.id and widget.id.startswith("verdict-"):
+            self.dismiss(self.scale[int(widget.id.split("-")[1]) - 1].label)
+
+
+class TextDialog(ModalScreen[str | None]):
+    """Multi-line text (the rationale): Ctrl+S saves, Esc cancels."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="dialog.save"),
+        Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
+    ]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.initial = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="text-dialog"):
+            yield Label(self.title_text + "  (Ctrl+S saves, Esc cancels)", classes="dialog-title")
+            yield TextArea(self.initial, id="text-body", soft_wrap=True, show_line_numbers=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        area = self.query_one("#text-body", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one("#text-body", TextArea).text)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+
+@dataclass
+class NewClaim:
+    text: str
+    claimant: str
+    date: str
+
+
+class NewClaimDialog(ModalScreen[NewClaim | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="new-claim-dialog"):
+            yield Label("New claim, in the desk's words", classes="dialog-title")
+            yield Input(placeholder="The claim", id="claim-text")
+            yield Input(placeholder="Claimant (who made it)", id="claim-claimant")
+            yield Input(placeholder="Date made: YYYY-MM-DD", id="claim-date",
+                        restrict=r"[0-9-]*", max_length=10)
+            with Horizontal(classes="buttons"):
+                yield Button("Add", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def _result(self) -> NewClaim:
+        return NewClaim(
+            text=self.query_one("#claim-text", Input).value,
+            claimant=self.query_one("#claim-claimant", Input).value,
+            date=self.query_one("#claim-date", Input).value,
+        )
+
+    def on_input_submitted(self) -> None:
+        self.dismiss(self._result())
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(self._result() if event.button.id == "save" else None)
+
+
+@dataclass
+class NewAccount:
+    statement: str
+    source_id: str | None
+    """An existing source, or None for a new one named `source_name`."""
+    source_name: str
+    grade: str
+
+
+class AccountDialog(ModalScreen[NewAccount | None]):
+    """Who says what: pick a known source or name a new one, grade it, give the statement."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, sources: list[Source]) -> None:
+        super().__init__()
+        self.sources = sources
+
+    def compose(self) -> ComposeResult:
+        # Text, not str: option prompts given as str would be parsed as markup.
+        options = [(Text.assemble(line(s.name, 50), f"  ({s.grade})"), s.id) for s in self.sources]
+        with Vertical(classes="dialog wide", id="account-dialog"):
+            yield Label("Add account", classes="dialog-title")
+            yield Select(options, prompt="Known source…", id="account-source", allow_blank=True)
+            yield Input(placeholder="…or a new source's name", id="account-new-source")
+            yield Select(GRADE_OPTIONS, value="F", id="account-grade", allow_blank=False)
+            yield Input(placeholder="What this source says happened", id="account-statement")
+            with Horizontal(classes="buttons"):
+                yield Button("Add", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def _result(self) -> NewAccount:
+        picked = self.query_one("#account-source", Select).value
+        grade = self.query_one("#account-grade", Select).value
+        return NewAccount(
+            statement=self.query_one("#account-statement", Input).value,
+            source_id=picked if isinstance(picked, str) else None,
+            source_name=self.query_one("#account-new-source", Input).value.strip(),
+            grade=grade if isinstance(grade, str) else "F",
+        )
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "account-source" and isinstance(event.value, str):
+            src = next((s for s in self.sources if s.id == event.value), None)
+            if src is not None:
+                self.query_one("#account-grade", Select).value = src.grade
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "account-statement":
+            self.dismiss(self._result())
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(self._result() if event.button.id == "save" else None)
+
+
+class GradeDialog(ModalScreen[dict[str, str] | None]):
+    """Grade the reliability (A–F) of the sources behind this claim's accounts and evidence."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, sources: list[Source]) -> None:
+        super().__init__()
+        self.sources = sources
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="grade-dialog"):
+            yield Label("Source reliability (Admiralty A–F)", classes="dialog-title")
+            if not self.sources:
+                yield Static("This claim cites no sources yet.")
+            for i, src in enumerate(self.sources):
+                yield Label(line(src.name, 70))
+                yield Select(GRADE_OPTIONS, value=src.grade, allow_blank=False, id=f"grade-{i}")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id != "save":
+            self.dismiss(None)
+            return
+        grades = {}
+        for i, src in enumerate(self.sources):
+            value = self.query_one(f"#grade-{i}", Select).value
+            if isinstance(value, str) and value != src.grade:
+                grades[src.id] = value
+        self.dismiss(grades)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "dismiss(True)", "Yes", id="dialog.yes"),
+        Binding("n,escape", "dismiss(False)", "No", id="dialog.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="confirm-dialog"):
+            yield Static(Text(self.question))
+            with Horizontal(classes="buttons"):
+                yield Button("Yes (y)", variant="warning", id="yes")
+                yield Button("No (n)", id="no")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
