@@ -40,16 +40,22 @@ def set_verdict(
         raise VerifyError(f"unknown verdict label {label!r} (known: {known})")
     if rationale is None:
         rationale = claim.verdict.rationale if claim.verdict else ""
-    verdict = Verdict(label=label, rationale=rationale, reviewer=reviewer, at=at,
-                      thin_evidence_confirmed=thin_confirmed)
+    verdict = Verdict(
+        label=label,
+        rationale=rationale,
+        reviewer=reviewer,
+        at=at,
+        thin_evidence_confirmed=thin_confirmed,
+    )
     return claim.model_copy(update={"verdict": verdict, "status": ClaimStatus.decided})
 
 
 def set_rationale(claim: Claim, rationale: str, *, reviewer: str, at: datetime) -> Claim:
     if claim.verdict is None:
         raise VerifyError("set a verdict before writing its rationale")
-    verdict = claim.verdict.model_copy(update={"rationale": rationale, "reviewer": reviewer,
-                                               "at": at})
+    verdict = claim.verdict.model_copy(
+        update={"rationale": rationale, "reviewer": reviewer, "at": at}
+    )
     return claim.model_copy(update={"verdict": verdict})
 
 
@@ -64,9 +70,7 @@ def add_account(claim: Claim, statement: str, source_id: str | None) -> Claim:
 def edit_account(claim: Claim, account_id: str, **changes: object) -> Claim:
     if claim.account(account_id) is None:
         raise VerifyError(f"no account {account_id} on claim {claim.id}")
-    accounts = [
-        a.model_copy(update=changes) if a.id == account_id else a for a in claim.accounts
-    ]
+    accounts = [a.model_copy(update=changes) if a.id == account_id else a for a in claim.accounts]
     return claim.model_copy(update={"accounts": accounts})
 
 
@@ -91,10 +95,14 @@ def passage_evidence(
     if not document.text[start:end].strip():
         raise VerifyError("the selected passage is blank")
     return Evidence(
-        id=new_id("e"), kind=EvidenceKind.passage,
+        id=new_id("e"),
+        kind=EvidenceKind.passage,
         selector=anchor.selector_for(document.id, document.text, start, end),
-        source_id=source_id, credibility=credibility, stances=stances or {},
-        summary=summary, added=at,
+        source_id=source_id,
+        credibility=credibility,
+        stances=stances or {},
+        summary=summary,
+        added=at,
     )
 
 
@@ -116,9 +124,16 @@ def other_evidence(
     if kind is EvidenceKind.note and not note.strip():
         raise VerifyError("a note needs some text")
     return Evidence(
-        id=new_id("e"), kind=kind, url=url, note=note, file_name=file_name,
+        id=new_id("e"),
+        kind=kind,
+        url=url,
+        note=note,
+        file_name=file_name,
         summary=summary or (f"sha256 {file_sha256}" if file_sha256 else ""),
-        source_id=source_id, credibility=credibility, stances=stances or {}, added=at,
+        source_id=source_id,
+        credibility=credibility,
+        stances=stances or {},
+        added=at,
     )
 
 
@@ -129,10 +144,23 @@ def add_evidence(claim: Claim, evidence: Evidence) -> Claim:
     return claim.model_copy(update={"evidence": [*claim.evidence, evidence]})
 
 
-def new_claim(text: str, *, at: datetime, claimant: str = "", date: str = "",
-              status: ClaimStatus = ClaimStatus.open) -> Claim:
+def new_claim(
+    text: str,
+    *,
+    at: datetime,
+    claimant: str = "",
+    date: str = "",
+    status: ClaimStatus = ClaimStatus.open,
+) -> Claim:
     text = text.strip()
     if not text:
         raise VerifyError("a claim needs its text")
-    return Claim(id=new_id("c"), text=text, claimant=claimant.strip(), date=date,
-                 status=status, created=at, updated=at)
+    return Claim(
+        id=new_id("c"),
+        text=text,
+        claimant=claimant.strip(),
+        date=date,
+        status=status,
+        created=at,
+        updated=at,
+    )

@@ -110,9 +110,15 @@ def cmd_verdict(args: argparse.Namespace) -> int:
                 _err(f"warning: {warning}; recorded as confirmed")
 
         def edit(c: Any) -> Any:
-            return actions.set_verdict(c, store.settings(), label.label, reviewer=store.actor,
-                                       at=store.clock(), rationale=args.rationale,
-                                       thin_confirmed=thin)
+            return actions.set_verdict(
+                c,
+                store.settings(),
+                label.label,
+                reviewer=store.actor,
+                at=store.clock(),
+                rationale=args.rationale,
+                thin_confirmed=thin,
+            )
 
         new = store.update_claim(args.id, edit, "claim.verdict")
     _out(f"{new.id}: {label.label} (revision {new.revision})")

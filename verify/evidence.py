@@ -28,22 +28,33 @@ def from_draft(
 ) -> Evidence:
     """An Evidence item; URLs are fetched and files read, and both archived in the casebook."""
     at = store.clock()
-    common = {"source_id": source_id, "credibility": credibility, "stances": stances or {}}
+    stances = stances or {}
     if kind is EvidenceKind.passage:
         if not document_id:
             raise VerifyError("choose a document first")
         doc = store.get_document(document_id)
-        return actions.passage_evidence(doc, start, end, at=at, **common)  # type: ignore[arg-type]
+        return actions.passage_evidence(
+            doc, start, end, at=at, source_id=source_id, credibility=credibility, stances=stances
+        )
     if kind is EvidenceKind.note:
-        return actions.other_evidence(kind, at=at, note=note, **common)  # type: ignore[arg-type]
+        return actions.other_evidence(
+            kind, at=at, note=note, source_id=source_id, credibility=credibility, stances=stances
+        )
     if kind is EvidenceKind.url:
         if not url.startswith(("http://", "https://")):
             raise VerifyError("a URL must start with http:// or https://")
         raw, address, media = documents.read_source(url)
         archived = documents.archive(raw, address, media, retrieved=at, require_text=False)
         store.add_document(archived.document, archived.raw)
-        item = actions.other_evidence(kind, at=at, url=url, summary=archived.document.title,
-                                      **common)  # type: ignore[arg-type]
+        item = actions.other_evidence(
+            kind,
+            at=at,
+            url=url,
+            summary=archived.document.title,
+            source_id=source_id,
+            credibility=credibility,
+            stances=stances,
+        )
         return item.model_copy(update={"document_id": archived.document.id})
     if kind is EvidenceKind.file:
         if not path:
@@ -52,8 +63,14 @@ def from_draft(
         guessed = mimetypes.guess_type(address)[0] or media
         archived = documents.archive(raw, address, guessed, retrieved=at, require_text=False)
         store.add_document(archived.document, archived.raw)
-        item = actions.other_evidence(kind, at=at, file_name=Path(path).name,
-                                      file_sha256=archived.document.id[:12],
-                                      **common)  # type: ignore[arg-type]
+        item = actions.other_evidence(
+            kind,
+            at=at,
+            file_name=Path(path).name,
+            file_sha256=archived.document.id[:12],
+            source_id=source_id,
+            credibility=credibility,
+            stances=stances,
+        )
         return item.model_copy(update={"document_id": archived.document.id})
     raise VerifyError(f"unknown evidence kind {kind}")

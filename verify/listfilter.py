@@ -42,8 +42,9 @@ class ListFilter:
         self._last_query, self._last_hits = q, hits
         if not hits:
             # Nothing has every word: the reviewer may have mistyped. Closest claims instead.
-            found = process.extract(q, texts, scorer=fuzz.partial_ratio, limit=FUZZY_LIMIT,
-                                    score_cutoff=70)
+            found = process.extract(
+                q, texts, scorer=fuzz.partial_ratio, limit=FUZZY_LIMIT, score_cutoff=70
+            )
             self._last_hits = None  # a fuzzy result is not a base to narrow from
             return [self.ids[i] for _, _, i in found]
         if len(hits) <= RANK_LIMIT:

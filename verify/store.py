@@ -286,9 +286,7 @@ class Store:
 
     def position_of(self, claim_id: str) -> int | None:
         """The claim's row in list order, or None when it is not in the casebook."""
-        row = self.conn.execute(
-            "SELECT created FROM claims WHERE id = ?", (claim_id,)
-        ).fetchone()
+        row = self.conn.execute("SELECT created FROM claims WHERE id = ?", (claim_id,)).fetchone()
         if row is None:
             return None
         before = self.conn.execute(
@@ -609,8 +607,15 @@ def _summary(r: Sequence[Any]) -> ClaimSummary:
     # model_construct: these come from our own columns; validating 100,000 of them is the
     # cost the summary columns exist to avoid.
     return ClaimSummary.model_construct(
-        id=r[0], ref=r[1], text=r[2], status=r[3], verdict=r[4], accounts=r[5],
-        evidence=r[6], updated=r[7], tags=r[8],
+        id=r[0],
+        ref=r[1],
+        text=r[2],
+        status=r[3],
+        verdict=r[4],
+        accounts=r[5],
+        evidence=r[6],
+        updated=r[7],
+        tags=r[8],
     )
 
 

@@ -67,8 +67,10 @@ def _decode(raw: bytes, name: str, warnings: list[str]) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         text = raw.decode("utf-8", errors="replace")
-        warnings.append(f"{name} is not valid UTF-8 (first bad byte at {exc.start}); "
-                        "undecodable bytes were replaced with U+FFFD")
+        warnings.append(
+            f"{name} is not valid UTF-8 (first bad byte at {exc.start}); "
+            "undecodable bytes were replaced with U+FFFD"
+        )
     controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > 0.05 * min(len(text), 4096):
         raise VerifyError(f"{name} looks like a binary file, not text")

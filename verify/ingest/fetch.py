@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -41,7 +40,7 @@ def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT_S) -
         raise VerifyError(f"{url[:200]} answered HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         raise VerifyError(f"cannot reach {url[:200]}: {exc.reason}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise VerifyError(f"{url[:200]} did not answer within {timeout:.0f} s") from None
     except (OSError, ValueError) as exc:
         raise VerifyError(f"cannot fetch {url[:200]}: {exc}") from None

@@ -1,4 +1,4 @@
-"""The verify TUI: claim list on the left, the selected claim's accounts side by side on the right."""
+"""The verify TUI: the claim list on the left, the selected claim's accounts side by side."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import platformdirs
-from textual import on, work
+from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -19,7 +19,7 @@ from verify import actions, grading, paths
 from verify.errors import StaleWriteError, VerifyError
 from verify.ids import new_id
 from verify.listfilter import ListFilter
-from verify.models import Claim, EvidenceKind, Source
+from verify.models import Claim, Source, utcnow
 from verify.store import Clock, Store
 from verify.ui import state as ui_state
 from verify.ui.claim_list import ClaimList, ClaimRows
@@ -45,21 +45,31 @@ class VerifyApp(App[int]):
     TITLE = "verify"
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="filter", key_display="/",
-                tooltip="Type to rank claims; Enter applies, Esc clears"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="filter",
+            key_display="/",
+            tooltip="Type to rank claims; Enter applies, Esc clears",
+        ),
         Binding("v", "verdict", "Verdict", id="verdict", tooltip="One key per label"),
         Binding("r", "rationale", "Rationale", id="rationale"),
         Binding("a", "add_account", "Account", id="account", tooltip="Add who says what"),
-        Binding("e", "evidence", "Evidence", id="evidence",
-                tooltip="Passage, URL, file or note, with stances"),
+        Binding(
+            "e",
+            "evidence",
+            "Evidence",
+            id="evidence",
+            tooltip="Passage, URL, file or note, with stances",
+        ),
         Binding("g", "grade", "Grade", id="grade", tooltip="Grade sources A–F"),
         Binding("n", "new_claim", "New", id="new_claim"),
         Binding("d", "documents", "Docs", id="documents", tooltip="Archived documents"),
         Binding("m", "ach", "Matrix", id="ach", tooltip="Evidence × accounts (ACH)"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", id="redo"),
-        Binding("ctrl+t", "toggle_theme", "Theme", id="theme", show=False,
-                tooltip="Dark or light"),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="theme", show=False, tooltip="Dark or light"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False),
         Binding("q", "quit", "Quit", id="quit"),
@@ -80,8 +90,7 @@ class VerifyApp(App[int]):
         self.state_path = state_path
         self.keymap_path = keymap_path
         self.watch_interval = watch_interval
-        kwargs = {"clock": clock} if clock else {}
-        self.store = Store.open(casebook, actor=actor, **kwargs)
+        self.store = Store.open(casebook, actor=actor, clock=clock or utcnow)
         self.rows = ClaimRows(self.store)
         self.ui_state = ui_state.load(state_path)
         self.book_state = self.ui_state.for_casebook(casebook)
@@ -103,14 +112,20 @@ class VerifyApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The main screen's widgets, kept so timers and callbacks that fire while a dialog is
+        # on top still reach them (query_one would search the dialog).
+        self.claim_list = self.query_one(ClaimList)
+        self.filter_input = self.query_one("#filter", Input)
+        self.claim_view = self.query_one(ClaimView)
         self.theme = self.ui_state.theme if self.ui_state.theme in THEMES else THEMES[0]
         self.title = f"verify: {self.store.settings().name}"
         self.sub_title = str(self.casebook_path.name)
         self._load_keymap()
-        claim_list = self.query_one(ClaimList)
+        claim_list = self.claim_list
         restored = self.book_state
         if restored.filter:
-            self.query_one("#filter", Input).value = restored.filter
+            with self.filter_input.prevent(Input.Changed):  # restoring, not typing
+                self.filter_input.value = restored.filter
             self._apply_filter(restored.filter)
         claim_list.reload(keep=restored.claim_id)
         if restored.scroll_y and restored.claim_id is None:
@@ -132,11 +147,11 @@ class VerifyApp(App[int]):
     # -- state ---------------------------------------------------------------------------
 
     def _remember(self) -> None:
-        claim_list = self.query_one(ClaimList)
+        claim_list = self.claim_list
         current = claim_list.current
         self.book_state.claim_id = current.id if current else None
         self.book_state.scroll_y = int(claim_list.scroll_offset.y)
-        self.book_state.filter = self.query_one("#filter", Input).value
+        self.book_state.filter = self.filter_input.value
         self.ui_state.theme = self.theme
         self.ui_state.last_casebook = str(self.casebook_path.resolve())
         try:
@@ -159,8 +174,9 @@ class VerifyApp(App[int]):
 
     # -- showing claims ------------------------------------------------------------------
 
-    def set_matcher(self, matcher: Callable[[Claim], list[tuple[str, float, str, str | None]]]
-                    ) -> None:
+    def set_matcher(
+        self, matcher: Callable[[Claim], list[tuple[str, float, str, str | None]]]
+    ) -> None:
         """Where the "already checked?" matches for the shown claim come from."""
         self._matcher = matcher
 
@@ -171,7 +187,7 @@ class VerifyApp(App[int]):
         return ClaimContext(claim, self.store.settings(), sources, documents, matches)
 
     def _show_current(self) -> None:
-        current = self.query_one(ClaimList).current
+        current = self.claim_list.current
         if current is None:
             self.ctx = None
         else:
@@ -180,7 +196,7 @@ class VerifyApp(App[int]):
             except VerifyError as exc:
                 self.ctx = None
                 self.notify(escape(str(exc)), severity="error")
-        self.query_one(ClaimView).show(self.ctx)
+        self.claim_view.show(self.ctx)
 
     @on(ClaimList.Highlighted)
     def _highlighted(self, event: ClaimList.Highlighted) -> None:
@@ -192,11 +208,11 @@ class VerifyApp(App[int]):
         """After a change: re-read the list and the shown claim."""
         self.rows.invalidate()
         self._filter_index = None
-        query = self.query_one("#filter", Input).value
+        query = self.filter_input.value
         if query:
             self._apply_filter(query)
         keep = keep or (self.ctx.claim.id if self.ctx else None)
-        self.query_one(ClaimList).reload(keep=keep)
+        self.claim_list.reload(keep=keep)
         self._show_current()
         self._data_version = self.store.data_version()
 
@@ -212,7 +228,7 @@ class VerifyApp(App[int]):
     # -- filter --------------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        self.filter_input.focus()
 
     def _apply_filter(self, query: str) -> None:
         if self._filter_index is None:
@@ -223,7 +239,7 @@ class VerifyApp(App[int]):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self._apply_filter(event.value)
-        claim_list = self.query_one(ClaimList)
+        claim_list = self.claim_list
         claim_list.cursor = 0
         claim_list.reload()
         claim_list.scroll_to(y=0, animate=False, immediate=True)
@@ -232,14 +248,14 @@ class VerifyApp(App[int]):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
-        self.query_one(ClaimList).focus()
+        self.claim_list.focus()
 
     def on_key(self, event: object) -> None:
         key = getattr(event, "key", None)
-        filter_input = self.query_one("#filter", Input)
+        filter_input = self.filter_input
         if key == "escape" and self.focused is filter_input:
             filter_input.value = ""
-            self.query_one(ClaimList).focus()
+            self.claim_list.focus()
 
     # -- editing -------------------------------------------------------------------------
 
@@ -292,10 +308,13 @@ class VerifyApp(App[int]):
                     if yes:
                         self._set_verdict(label, thin=True)
 
-                self.push_screen(ConfirmDialog(
-                    f"The evidence rests on {n} independent source(s); two are expected "
-                    f"before a verdict of {label!r}. Set it anyway? This is recorded."),
-                    confirmed)
+                self.push_screen(
+                    ConfirmDialog(
+                        f"The evidence rests on {n} independent source(s); two are expected "
+                        f"before a verdict of {label!r}. Set it anyway? This is recorded."
+                    ),
+                    confirmed,
+                )
             else:
                 self._set_verdict(label, thin=False)
 
@@ -304,8 +323,14 @@ class VerifyApp(App[int]):
     def _set_verdict(self, label: str, thin: bool) -> None:
         settings = self.store.settings()
         new = self.edit(
-            lambda c: actions.set_verdict(c, settings, label, reviewer=self.store.actor,
-                                          at=self.store.clock(), thin_confirmed=thin),
+            lambda c: actions.set_verdict(
+                c,
+                settings,
+                label,
+                reviewer=self.store.actor,
+                at=self.store.clock(),
+                thin_confirmed=thin,
+            ),
             "claim.verdict",
         )
         if new is not None:
@@ -321,9 +346,12 @@ class VerifyApp(App[int]):
 
         def done(text: str | None) -> None:
             if text is not None:
-                self.edit(lambda c: actions.set_rationale(c, text, reviewer=self.store.actor,
-                                                          at=self.store.clock()),
-                          "claim.rationale")
+                self.edit(
+                    lambda c: actions.set_rationale(
+                        c, text, reviewer=self.store.actor, at=self.store.clock()
+                    ),
+                    "claim.rationale",
+                )
 
         self.push_screen(TextDialog("Rationale", claim.verdict.rationale), done)
 
@@ -337,16 +365,18 @@ class VerifyApp(App[int]):
             sources: list[Source] = []
             source_id = result.source_id
             if source_id is None and result.source_name:
-                source = Source(id=new_id("s"), name=result.source_name,
-                                grade=result.grade)  # type: ignore[arg-type]
+                source = Source(id=new_id("s"), name=result.source_name, grade=result.grade)  # type: ignore[arg-type]
                 sources.append(source)
                 source_id = source.id
             elif source_id is not None:
                 known = self.store.get_source(source_id)
                 if known.grade != result.grade:
                     sources.append(known.model_copy(update={"grade": result.grade}))
-            self.edit(lambda c: actions.add_account(c, result.statement, source_id),
-                      "account.add", sources)
+            self.edit(
+                lambda c: actions.add_account(c, result.statement, source_id),
+                "account.add",
+                sources,
+            )
 
         self.push_screen(AccountDialog(self.store.sources()), done)
 
@@ -364,8 +394,9 @@ class VerifyApp(App[int]):
         def done(grades: dict[str, str] | None) -> None:
             if not grades:
                 return
-            changed = [ctx.sources[sid].model_copy(update={"grade": g})
-                       for sid, g in grades.items()]
+            changed = [
+                ctx.sources[sid].model_copy(update={"grade": g}) for sid, g in grades.items()
+            ]
             try:
                 self.store.put_sources(changed)
             except VerifyError as exc:
@@ -385,17 +416,24 @@ class VerifyApp(App[int]):
             if draft is not None:
                 self._attach_evidence(draft)
 
-        self.push_screen(EvidenceScreen(claim, self.store.documents(), self.store.sources()),
-                         done)
+        self.push_screen(EvidenceScreen(claim, self.store.documents(), self.store.sources()), done)
 
     def _attach_evidence(self, draft: EvidenceDraft) -> None:
         from verify import evidence as evidence_core
 
         try:
             item = evidence_core.from_draft(
-                self.store, kind=draft.kind, document_id=draft.document_id, start=draft.start,
-                end=draft.end, url=draft.url, path=draft.path, note=draft.note,
-                source_id=draft.source_id, credibility=draft.credibility, stances=draft.stances,
+                self.store,
+                kind=draft.kind,
+                document_id=draft.document_id,
+                start=draft.start,
+                end=draft.end,
+                url=draft.url,
+                path=draft.path,
+                note=draft.note,
+                source_id=draft.source_id,
+                credibility=draft.credibility,
+                stances=draft.stances,
             )
         except VerifyError as exc:
             self.notify(escape(str(exc)), severity="error")
@@ -409,8 +447,9 @@ class VerifyApp(App[int]):
             if result is None:
                 return
             try:
-                claim = actions.new_claim(result.text, at=self.store.clock(),
-                                          claimant=result.claimant, date=result.date)
+                claim = actions.new_claim(
+                    result.text, at=self.store.clock(), claimant=result.claimant, date=result.date
+                )
                 self.store.add_claim(claim)
             except (VerifyError, ValueError) as exc:
                 self.notify(escape(str(exc).splitlines()[0]), severity="error")
@@ -478,8 +517,14 @@ class VerifyApp(App[int]):
                 dest = self.casebook_path.with_name(f"{stem}-claimreview.json")
                 claims = list(self.store.iter_claims())
                 docs = {d.id: d for d in self.store.documents()}
-                text = json.dumps(claimreview.reviews(claims, self.store.settings(), docs),
-                                  ensure_ascii=False, indent=2) + "\n"
+                text = (
+                    json.dumps(
+                        claimreview.reviews(claims, self.store.settings(), docs),
+                        ensure_ascii=False,
+                        indent=2,
+                    )
+                    + "\n"
+                )
             write_output(text, str(dest))
         except VerifyError as exc:
             self.notify(escape(str(exc)), severity="error")
@@ -488,20 +533,26 @@ class VerifyApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Export markdown report", "The whole casebook, for editors",
-                            lambda: self.export("md"))
-        yield SystemCommand("Export ClaimReview JSON-LD", "Every decided claim, for publishing",
-                            lambda: self.export("claimreview"))
-        yield SystemCommand("Set verdict", "Choose a label for the selected claim",
-                            self.action_verdict)
-        yield SystemCommand("Attach evidence", "Passage, URL, file or note",
-                            self.action_evidence)
+        yield SystemCommand(
+            "Export markdown report", "The whole casebook, for editors", lambda: self.export("md")
+        )
+        yield SystemCommand(
+            "Export ClaimReview JSON-LD",
+            "Every decided claim, for publishing",
+            lambda: self.export("claimreview"),
+        )
+        yield SystemCommand(
+            "Set verdict", "Choose a label for the selected claim", self.action_verdict
+        )
+        yield SystemCommand("Attach evidence", "Passage, URL, file or note", self.action_evidence)
         yield SystemCommand("Add account", "Who says what", self.action_add_account)
         yield SystemCommand("Grade sources", "Admiralty reliability A–F", self.action_grade)
-        yield SystemCommand("Competing accounts matrix", "Evidence × accounts (ACH)",
-                            self.action_ach)
-        yield SystemCommand("Archived documents", "Read sources with anchors highlighted",
-                            self.action_documents)
+        yield SystemCommand(
+            "Competing accounts matrix", "Evidence × accounts (ACH)", self.action_ach
+        )
+        yield SystemCommand(
+            "Archived documents", "Read sources with anchors highlighted", self.action_documents
+        )
         yield SystemCommand("Undo", "Undo the last change", self.action_undo)
         yield SystemCommand("Redo", "Redo the last undone change", self.action_redo)
         yield SystemCommand("Toggle dark/light theme", "Switch theme", self.action_toggle_theme)

@@ -92,8 +92,13 @@ class ClaimView(VerticalScroll):
     def compose(self) -> ComposeResult:
         ctx = self.ctx
         if ctx is None:
-            yield Static(Text("No claim selected. Press n to add one, or import a file with "
-                              "`verify import`.", style="dim"), id="claim-empty")
+            yield Static(
+                Text(
+                    "No claim selected. Press n to add one, or import a file with `verify import`.",
+                    style="dim",
+                ),
+                id="claim-empty",
+            )
             return
         claim = ctx.claim
         header = Text()
@@ -132,8 +137,10 @@ class ClaimView(VerticalScroll):
                 for i in range(len(claim.accounts)):
                     yield AccountColumn(ctx, i)
         else:
-            yield Static(Text("No accounts yet: press a to add who says what.", style="dim"),
-                         id="accounts-empty")
+            yield Static(
+                Text("No accounts yet: press a to add who says what.", style="dim"),
+                id="accounts-empty",
+            )
         yield Static(self._verdict_text(ctx), id="verdict")
 
     @staticmethod
@@ -145,12 +152,17 @@ class ClaimView(VerticalScroll):
             text.append("  press v to set one", style="dim")
             return text
         label = ctx.settings.label(claim.verdict.label)
-        text.append(f" {claim.verdict.label.upper()} ",
-                    style=VERDICT_STYLE.get(claim.verdict.label, "reverse"))
+        text.append(
+            f" {claim.verdict.label.upper()} ",
+            style=VERDICT_STYLE.get(claim.verdict.label, "reverse"),
+        )
         if label is not None:
             text.append(f"  {label.description}", style="italic")
-        text.append(f"\nby {claim.verdict.reviewer or 'unknown'}, "
-                    f"{claim.verdict.at.strftime('%Y-%m-%d %H:%M')} UTC", style="dim")
+        text.append(
+            f"\nby {claim.verdict.reviewer or 'unknown'}, "
+            f"{claim.verdict.at.strftime('%Y-%m-%d %H:%M')} UTC",
+            style="dim",
+        )
         if claim.verdict.thin_evidence_confirmed:
             text.append("  confirmed on fewer than two independent sources", style="yellow")
         text.append("\n")

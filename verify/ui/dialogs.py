@@ -14,9 +14,13 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from verify.grading import SOURCE_GRADES
 from verify.models import RatingLabel, Source
-from verify.ui.claim_list import VERDICT_STYLE
 from verify.ui.safe import line
 
+LABEL_COLOUR = {
+    "true": "bold green", "mostly-true": "bold green", "mixed": "bold yellow",
+    "misleading": "bold yellow", "mostly-false": "bold red", "false": "bold red",
+    "unproven": "bold blue", "disputed": "bold magenta",
+}  # fmt: skip
 GRADE_OPTIONS = [(f"{g}  {d}", g) for g, d in SOURCE_GRADES.items()]
 
 
@@ -31,12 +35,12 @@ class VerdictDialog(ModalScreen[str | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="verdict-dialog"):
+        with Vertical(classes="dialog wide", id="verdict-dialog"):
             yield Label("Set verdict: press its number (Esc cancels)", classes="dialog-title")
             for i, label in enumerate(self.scale, 1):
-                text = Text(f" {i} ", style="bold reverse")
-                text.append(f" {label.label:<13}", style=VERDICT_STYLE.get(label.label, "bold"))
-                text.append(f" {label.description}", style="italic")
+                text = Text(f" {i} ", style="bold")
+                text.append(f" {label.label:<13}", style=LABEL_COLOUR.get(label.label, "bold"))
+                text.append(f" {label.description}")
                 if label.label == self.current:
                     text.append("  (current)", style="dim")
                 yield Static(text, classes="verdict-option", id=f"verdict-{i}")
@@ -105,8 +109,12 @@ class NewClaimDialog(ModalScreen[NewClaim | None]):
             yield Label("New claim, in the desk's words", classes="dialog-title")
             yield Input(placeholder="The claim", id="claim-text")
             yield Input(placeholder="Claimant (who made it)", id="claim-claimant")
-            yield Input(placeholder="Date made: YYYY-MM-DD", id="claim-date",
-                        restrict=r"[0-9-]*", max_length=10)
+            yield Input(
+                placeholder="Date made: YYYY-MM-DD",
+                id="claim-date",
+                restrict=r"[0-9-]*",
+                max_length=10,
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Add", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")

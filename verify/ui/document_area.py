@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.style import Style
+from textual.document._document import Document as TextDocument
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection, TextAreaTheme
 
@@ -24,7 +25,10 @@ class DocumentArea(TextArea):
     def __init__(self, document: Document | None = None, **kwargs: object) -> None:
         super().__init__(
             document.text if document else "",
-            read_only=True, soft_wrap=True, show_line_numbers=False, **kwargs,  # type: ignore[arg-type]
+            read_only=True,
+            soft_wrap=True,
+            show_line_numbers=False,
+            **kwargs,  # type: ignore[arg-type]
         )
         self.anchors: list[tuple[int, int, str]] = []
 
@@ -48,7 +52,7 @@ class DocumentArea(TextArea):
             self._paint(start, end, name)
 
     def _paint(self, start: int, end: int, name: str) -> None:
-        doc = self.document
+        doc = self.text_document
         total = len(self.text)
         start, end = max(0, min(start, total)), max(0, min(end, total))
         if start >= end:
@@ -60,22 +64,27 @@ class DocumentArea(TextArea):
             a = c0 if row == r0 else 0
             b = c1 if row == r1 else len(text)
             # Highlights are in UTF-8 byte columns, as the syntax highlighter produces them.
-            self._highlights[row].append(
-                (len(text[:a].encode()), len(text[:b].encode()), name)
-            )
+            self._highlights[row].append((len(text[:a].encode()), len(text[:b].encode()), name))
+
+    @property
+    def text_document(self) -> TextDocument:
+        # Read-only plain text always gets the plain Document, which maps offsets both ways.
+        assert isinstance(self.document, TextDocument)
+        return self.document
 
     @property
     def selected_span(self) -> tuple[int, int]:
         """The selection as [start, end) character offsets into the document text."""
         sel = self.selection
-        a = self.document.get_index_from_location(sel.start)
-        b = self.document.get_index_from_location(sel.end)
+        a = self.text_document.get_index_from_location(sel.start)
+        b = self.text_document.get_index_from_location(sel.end)
         return (a, b) if a <= b else (b, a)
 
     def select_span(self, start: int, end: int) -> None:
-        doc = self.document
-        self.selection = Selection(doc.get_location_from_index(start),
-                                   doc.get_location_from_index(end))
+        doc = self.text_document
+        self.selection = Selection(
+            doc.get_location_from_index(start), doc.get_location_from_index(end)
+        )
         self.scroll_cursor_visible(center=True)
 
     def find(self, needle: str) -> bool:

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
 from verify.grading import INFO_GRADES
-from verify.models import Claim, Document, EvidenceKind, Source, Stance
+from verify.models import AnchorStatus, Claim, Document, EvidenceKind, Source, Stance
 from verify.ui.document_area import DocumentArea
 from verify.ui.safe import line
 
@@ -40,9 +40,9 @@ class EvidenceDraft:
     stances: dict[str, Stance] = field(default_factory=dict)
 
 
-def anchors_for(claim: Claim, document_id: str) -> list[tuple[int, int, object]]:
+def anchors_for(claim: Claim, document_id: str) -> list[tuple[int, int, AnchorStatus]]:
     """Every anchored passage of this claim that lies in the given document."""
-    found = []
+    found: list[tuple[int, int, AnchorStatus]] = []
     selectors = [claim.origin] + [a.origin for a in claim.accounts]
     selectors += [e.selector for e in claim.evidence]
     for sel in selectors:
@@ -75,29 +75,40 @@ class EvidenceScreen(ModalScreen[EvidenceDraft | None]):
                 yield RadioButton("Note", value=not self.documents, id="kind-note")
             with Vertical(id="passage-pane"):
                 with Horizontal(classes="row"):
-                    yield Select(docs, id="evidence-document", allow_blank=not docs,
-                                 value=docs[0][1] if docs else Select.BLANK,
-                                 prompt="Document")
+                    yield Select(
+                        docs,
+                        id="evidence-document",
+                        allow_blank=not docs,
+                        value=docs[0][1] if docs else Select.BLANK,
+                        prompt="Document",
+                    )
                     yield Input(placeholder="find in document (Enter: next)", id="evidence-find")
-                yield DocumentArea(self.documents[0] if self.documents else None,
-                                   id="evidence-text")
+                yield DocumentArea(
+                    self.documents[0] if self.documents else None, id="evidence-text"
+                )
                 yield Static("", id="evidence-selection")
             yield Input(placeholder="https://…", id="evidence-url")
-            yield Input(placeholder="path of a local file to copy into the casebook",
-                        id="evidence-path")
+            yield Input(
+                placeholder="path of a local file to copy into the casebook", id="evidence-path"
+            )
             yield Input(placeholder="note", id="evidence-note")
             with VerticalScroll(id="evidence-ratings"):
                 with Horizontal(classes="row"):
-                    yield Select([(Text.assemble(line(s.name, 40), f" ({s.grade})"), s.id)
-                                  for s in self.sources], prompt="Source (who provides it)",
-                                 id="evidence-source")
-                    yield Select(CREDIBILITY_OPTIONS, value=6, allow_blank=False,
-                                 id="evidence-credibility")
+                    yield Select(
+                        [
+                            (Text.assemble(line(s.name, 40), f" ({s.grade})"), s.id)
+                            for s in self.sources
+                        ],
+                        prompt="Source (who provides it)",
+                        id="evidence-source",
+                    )
+                    yield Select(
+                        CREDIBILITY_OPTIONS, value=6, allow_blank=False, id="evidence-credibility"
+                    )
                 for i, acc in enumerate(self.claim.accounts):
                     with Horizontal(classes="row"):
                         yield Label(line(f"{i + 1}. {acc.statement}", 38), classes="stance-label")
-                        yield Select(STANCE_OPTIONS, value="N", allow_blank=False,
-                                     id=f"stance-{i}")
+                        yield Select(STANCE_OPTIONS, value="N", allow_blank=False, id=f"stance-{i}")
             with Horizontal(classes="buttons"):
                 yield Button("Attach", variant="primary", id="attach")
                 yield Button("Cancel", id="cancel")
@@ -128,7 +139,7 @@ class EvidenceScreen(ModalScreen[EvidenceDraft | None]):
         if doc is None:
             return
         area = self.query_one("#evidence-text", DocumentArea)
-        area.show(doc, anchors_for(self.claim, doc.id))  # type: ignore[arg-type]
+        area.show(doc, anchors_for(self.claim, doc.id))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "evidence-document" and isinstance(event.value, str):
@@ -145,9 +156,13 @@ class EvidenceScreen(ModalScreen[EvidenceDraft | None]):
         start, end = area.selected_span
         info = self.query_one("#evidence-selection", Static)
         if end > start:
-            info.update(Text.assemble(("selected: ", "dim"),
-                                      line(f"“{area.text[start:end]}”", 200),
-                                      (f"  [{start}–{end}]", "dim")))
+            info.update(
+                Text.assemble(
+                    ("selected: ", "dim"),
+                    line(f"“{area.text[start:end]}”", 200),
+                    (f"  [{start}–{end}]", "dim"),
+                )
+            )
         else:
             info.update(Text("select a passage: find it, or shift+arrows / drag", style="dim"))
 

@@ -29,15 +29,21 @@ class DocumentScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog full", id="document-dialog"):
-            yield Label("Archived documents  (Esc closes; green: exact anchor, amber: fuzzy)",
-                        classes="dialog-title")
+            yield Label(
+                "Archived documents  (Esc closes; green: exact anchor, amber: fuzzy)",
+                classes="dialog-title",
+            )
             if not self.documents:
-                yield Static("No archived documents in this casebook yet: "
-                             "`verify ingest FILE` archives one.")
+                yield Static(
+                    "No archived documents in this casebook yet: `verify ingest FILE` archives one."
+                )
                 return
-            yield Select([(line(d.title or d.address or d.id[:12], 70), d.id)
-                          for d in self.documents], value=self.first, allow_blank=False,
-                         id="document-select")
+            yield Select(
+                [(line(d.title or d.address or d.id[:12], 70), d.id) for d in self.documents],
+                value=self.first,
+                allow_blank=False,
+                id="document-select",
+            )
             yield Static(id="document-meta")
             yield DocumentArea(id="document-text")
 
@@ -52,16 +58,19 @@ class DocumentScreen(ModalScreen[None]):
     def _load(self, doc_id: str) -> None:
         doc = next(d for d in self.documents if d.id == doc_id)
         meta = Text()
-        for label, value in (("publisher ", doc.publisher), ("address ", doc.address),
-                             ("retrieved ", doc.retrieved.strftime("%Y-%m-%d %H:%M UTC")),
-                             ("sha256 ", doc.id[:16])):
+        for label, value in (
+            ("publisher ", doc.publisher),
+            ("address ", doc.address),
+            ("retrieved ", doc.retrieved.strftime("%Y-%m-%d %H:%M UTC")),
+            ("sha256 ", doc.id[:16]),
+        ):
             if value:
                 meta.append(label, style="dim")
                 meta.append_text(line(value, 80))
                 meta.append("  ")
         self.query_one("#document-meta", Static).update(meta)
         anchors = anchors_for(self.claim, doc.id) if self.claim else []
-        self.query_one("#document-text", DocumentArea).show(doc, anchors)  # type: ignore[arg-type]
+        self.query_one("#document-text", DocumentArea).show(doc, anchors)
 
 
 class AchScreen(ModalScreen[None]):
@@ -90,24 +99,32 @@ class AchScreen(ModalScreen[None]):
         table.add_column(Text("Grade"), key="grade")
         for i, acc in enumerate(claim.accounts, 1):
             src = self.sources.get(acc.source_id or "")
-            table.add_column(Text(f"{i}. {src.name if src else 'unattributed'}"[:18]),
-                             key=acc.id)
+            table.add_column(Text(f"{i}. {src.name if src else 'unattributed'}"[:18]), key=acc.id)
         table.add_column(Text("Diagnostic"), key="diag")
         by_id = {e.id: e for e in claim.evidence}
         for row in result.rows:
             ev = by_id[row.evidence_id]
             body = ev.selector.quote.exact if ev.selector else (ev.summary or ev.note or ev.url)
             src = self.sources.get(ev.source_id or "")
-            cells: list[Text] = [line(body, 40),
-                                 Text(grading.grade_code(src.grade if src else None,
-                                                         ev.credibility))]
+            cells: list[Text] = [
+                line(body, 40),
+                Text(grading.grade_code(src.grade if src else None, ev.credibility)),
+            ]
             for aid in result.accounts:
                 stance = row.ratings[aid]
-                cells.append(Text(f"{stance.value:>2} {grading.STANCE_MARKS[stance]}",
-                                  style="red" if stance.value in ("I", "II") else
-                                  "green" if stance.value in ("C", "CC") else "dim"))
-            cells.append(Text("yes" if row.diagnostic else "no",
-                              style="" if row.diagnostic else "dim"))
+                cells.append(
+                    Text(
+                        f"{stance.value:>2} {grading.STANCE_MARKS[stance]}",
+                        style="red"
+                        if stance.value in ("I", "II")
+                        else "green"
+                        if stance.value in ("C", "CC")
+                        else "dim",
+                    )
+                )
+            cells.append(
+                Text("yes" if row.diagnostic else "no", style="" if row.diagnostic else "dim")
+            )
             table.add_row(*cells, key=row.evidence_id)
         score_cells: list[Text] = [Text("Weighted inconsistency", style="bold"), Text("")]
         score_cells += [Text(f"{result.scores[a]:.2f}", style="bold") for a in result.accounts]
@@ -124,10 +141,15 @@ class AchScreen(ModalScreen[None]):
             summary.append("No account stands out as least inconsistent.")
         undiagnostic = sum(1 for r in result.rows if not r.diagnostic)
         if undiagnostic:
-            summary.append(f"\n{undiagnostic} item(s) rate every account alike: "
-                           "they do not help choose.", style="dim")
-        summary.append("\nScores: II = −2, I = −1, others 0, weighted by source reliability "
-                       "and information credibility.", style="dim")
+            summary.append(
+                f"\n{undiagnostic} item(s) rate every account alike: they do not help choose.",
+                style="dim",
+            )
+        summary.append(
+            "\nScores: II = −2, I = −1, others 0, weighted by source reliability "
+            "and information credibility.",
+            style="dim",
+        )
         self.query_one("#ach-summary", Static).update(summary)
 
 
@@ -160,7 +182,7 @@ class HelpScreen(ModalScreen[None]):
             keys = Text()
             for key, description, tooltip in self.keys:
                 keys.append(f"{key:>10}  ", style="bold")
-                keys.append(description)
+                keys.append(f"{description:<11}")
                 if tooltip:
                     keys.append(f"  {tooltip}", style="dim")
                 keys.append("\n")

@@ -41,8 +41,11 @@ def load(path: Path) -> UiState:
             for k, v in data.get("casebooks", {}).items()
             if isinstance(v, dict)
         }
-        return UiState(theme=str(data.get("theme", "textual-dark")),
-                       last_casebook=data.get("last_casebook"), casebooks=books)
+        return UiState(
+            theme=str(data.get("theme", "textual-dark")),
+            last_casebook=data.get("last_casebook"),
+            casebooks=books,
+        )
     except (OSError, ValueError, TypeError, AttributeError):
         # A missing or damaged state file only costs the resume position.
         return UiState()

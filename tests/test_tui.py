@@ -1,0 +1,309 @@
+"""The TUI, driven with Pilot the way a reviewer uses it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FakeClock
+from verify.models import AnchorStatus, Claim, EvidenceKind
+from verify.store import Store
+from verify.ui.app import VerifyApp, make_app
+from verify.ui.claim_list import ClaimList
+
+BELGOROD = "c-2zjgpgfw"
+MIGRANTS = "c-65jxr4wr"
+SIZE = (120, 36)
+
+
+def app_for(path: Path, tmp_path: Path, **kw: object) -> VerifyApp:
+    return make_app(
+        path,
+        tmp_path / "state.json",
+        clock=FakeClock(),
+        actor="tester",
+        watch_interval=0,
+        keymap_path=tmp_path / "keymap.json",
+        **kw,
+    )
+
+
+def claim(path: Path, claim_id: str) -> Claim:
+    with Store.open(path, create=False) as s:
+        return s.get_claim(claim_id)
+
+
+def shown(app: VerifyApp) -> str | None:
+    return app.ctx.claim.id if app.ctx else None
+
+
+async def select(pilot, app: VerifyApp, claim_id: str) -> None:
+    claims = app.query_one(ClaimList)
+    claims.cursor = claims.rows.index_of(claim_id)
+    await pilot.pause()
+    assert shown(app) == claim_id
+
+
+async def test_list_and_side_by_side_accounts(sample_path: Path, tmp_path: Path) -> None:
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(app.query_one(ClaimList).rows) == 6
+        assert shown(app) == BELGOROD
+        columns = app.query(".account-column")
+        assert len(columns) == 3
+        heads = [str(c.query_one(".account-head").render()) for c in columns]
+        assert "Gladkov" in heads[0] and heads[0].rstrip().endswith("D")
+        assert "Ukrainian officials" in heads[1]
+        # Columns sit side by side: same top row, increasing x.
+        regions = [c.region for c in columns]
+        assert len({r.y for r in regions}) == 1 and regions[0].x < regions[1].x < regions[2].x
+        await pilot.press("down")
+        assert shown(app) == MIGRANTS
+
+
+async def test_filter_ranks_as_you_type_enter_applies_escape_clears(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.press(*"replenish")  # only in the informed source's account
+        await pilot.pause()
+        claims = app.query_one(ClaimList)
+        assert len(claims.rows) == 1 and shown(app) == MIGRANTS
+        await pilot.press("enter")
+        assert app.focused is claims
+        await pilot.press("slash", "escape")
+        assert len(claims.rows) == 6 and app.focused is claims
+
+
+async def test_verdict_by_one_key_with_thin_evidence_confirmation(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, app, MIGRANTS)
+        await pilot.press("v", "6")  # 6 = misleading; one independent source: asks first
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    saved = claim(sample_path, MIGRANTS)
+    assert saved.verdict and saved.verdict.label == "misleading"
+    assert saved.verdict.thin_evidence_confirmed and saved.verdict.reviewer == "tester"
+
+
+async def test_declining_confirmation_sets_nothing(sample_path: Path, tmp_path: Path) -> None:
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, app, MIGRANTS)
+        await pilot.press("v", "1")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+    assert claim(sample_path, MIGRANTS).verdict is None
+
+
+async def test_rationale_edit(sample_path: Path, tmp_path: Path) -> None:
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("enter", *"Seen the statement.", "ctrl+s")
+        await pilot.pause()
+    rationale = claim(sample_path, BELGOROD).verdict.rationale  # type: ignore[union-attr]
+    assert rationale.endswith("\nSeen the statement.")
+    assert rationale.startswith("Two parties to the war")
+
+
+async def test_add_account_with_a_new_graded_source(sample_path: Path, tmp_path: Path) -> None:
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, app, MIGRANTS)
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#account-new-source").value = "Migrant rights group"
+        app.screen.query_one("#account-grade").value = "C"
+        app.screen.query_one("#account-statement").focus()
+        await pilot.press(*"Detainees were pressed to sign army contracts.", "enter")
+        await pilot.pause()
+    saved = claim(sample_path, MIGRANTS)
+    assert len(saved.accounts) == 3
+    new = saved.accounts[-1]
+    assert new.statement == "Detainees were pressed to sign army contracts."
+    with Store.open(sample_path) as s:
+        source = s.get_source(new.source_id)  # type: ignore[arg-type]
+    assert source.name == "Migrant rights group" and source.grade == "C"
+
+
+async def test_attach_evidence_with_a_selected_passage(sample_path: Path, tmp_path: Path) -> None:
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#evidence-find").focus()
+        await pilot.press(*"25 people, including five children", "enter")
+        await pilot.pause()
+        app.screen.query_one("#stance-0").value = "CC"
+        app.screen.query_one("#evidence-credibility").value = 2
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    saved = claim(sample_path, BELGOROD)
+    assert len(saved.evidence) == 3
+    ev = saved.evidence[-1]
+    assert ev.kind is EvidenceKind.passage and ev.credibility == 2
+    assert ev.selector is not None and ev.selector.status is AnchorStatus.exact
+    assert ev.selector.quote.exact == "25 people, including five children"
+    with Store.open(sample_path) as s:
+        text = s.get_document(ev.selector.document_id).text
+    pos = ev.selector.position
+    assert pos is not None and text[pos.start : pos.end] == "25 people, including five children"
+    assert ev.stances[saved.accounts[0].id].value == "CC"
+
+
+async def test_attach_a_note(sample_path: Path, tmp_path: Path) -> None:
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.click("#kind-note")
+        app.screen.query_one("#evidence-note").value = "Called the mayor's office: no answer."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    ev = claim(sample_path, BELGOROD).evidence[-1]
+    assert ev.kind is EvidenceKind.note and "mayor" in ev.note
+
+
+async def test_undo_and_redo_even_after_restart(sample_path: Path, tmp_path: Path) -> None:
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("v", "8")  # disputed -> disputed is still a change (new time)
+        await pilot.pause()
+        await pilot.press("v", "7")  # unproven: needs no confirmation
+        await pilot.pause()
+        assert claim(sample_path, BELGOROD).verdict.label == "unproven"  # type: ignore[union-attr]
+        await pilot.press("u")
+        await pilot.pause()
+        assert claim(sample_path, BELGOROD).verdict.label == "disputed"  # type: ignore[union-attr]
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert claim(sample_path, BELGOROD).verdict.label == "unproven"  # type: ignore[union-attr]
+    again = app_for(sample_path, tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.press("u")
+        await pilot.pause()
+    assert claim(sample_path, BELGOROD).verdict.label == "disputed"  # type: ignore[union-attr]
+
+
+async def test_resume_restores_claim_filter_and_theme(sample_path: Path, tmp_path: Path) -> None:
+    first = app_for(sample_path, tmp_path)
+    async with first.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"missiles", "enter", "down")
+        await pilot.pause()
+        chosen = shown(first)
+        await pilot.press("ctrl+t", "q")
+        await pilot.pause()
+    second = app_for(sample_path, tmp_path)
+    async with second.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert second.query_one("#filter").value == "missiles"
+        assert shown(second) == chosen
+        assert second.theme == "textual-light"
+
+
+async def test_stale_write_from_another_process_is_refused_and_reloaded(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # Another process edits the same claim while it is on screen.
+        with Store.open(sample_path) as other:
+            c = other.get_claim(BELGOROD)
+            other.save_claim(c.model_copy(update={"tags": ["edited-elsewhere"]}), "claim.edit")
+        await pilot.press("v", "7")
+        await pilot.pause()
+        assert any("changed elsewhere" in str(n.message) for n in app._notifications)
+        assert app.ctx is not None and app.ctx.claim.tags == ["edited-elsewhere"]
+    saved = claim(sample_path, BELGOROD)
+    assert saved.tags == ["edited-elsewhere"] and saved.verdict.label == "disputed"  # type: ignore[union-attr]
+
+
+async def test_outside_changes_are_picked_up(sample_path: Path, tmp_path: Path) -> None:
+    app = make_app(sample_path, tmp_path / "state.json", watch_interval=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        with Store.open(sample_path) as other:
+            other.update_claim(BELGOROD, lambda c: c.model_copy(update={"claimant": "X"}), "e")
+        await pilot.pause(0.3)
+        assert app.ctx is not None and app.ctx.claim.claimant == "X"
+
+
+async def test_markup_and_escape_codes_render_literally(tmp_path: Path) -> None:
+    path = tmp_path / "evil.casebook"
+    evil = "[@click=app.quit]Click me[/] [bold]not bold[/bold] \x1b[31mred\x1b[0m \u202eevil"
+    with Store.open(path, clock=FakeClock()) as s:
+        now = s.clock()
+        s.add_claim(
+            Claim(id="c-evil", text=evil, claimant="[red]x[/red]", created=now, updated=now)
+        )
+    app = app_for(path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        header = str(app.query_one("#claim-header").render())
+        assert "[@click=app.quit]Click me[/]" in header and "[bold]not bold[/bold]" in header
+        assert "\x1b" not in header and "\u202e" not in header
+        assert "[red]x[/red]" in header
+        await pilot.click("#claim-header")
+        await pilot.pause()
+        assert app.is_running  # the click did not run the injected action
+
+
+async def test_new_claim(tmp_path: Path) -> None:
+    path = tmp_path / "new.casebook"
+    app = app_for(path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"The dam released 2 million cubic metres.", "enter")
+        await pilot.pause()
+        assert shown(app) is not None
+    with Store.open(path) as s:
+        assert [r.text for r in s.summaries()] == ["The dam released 2 million cubic metres."]
+
+
+async def test_ach_and_documents_and_help_open(sample_path: Path, tmp_path: Path) -> None:
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        table = app.screen.query_one("#ach-table")
+        assert table.row_count == 3  # two evidence items and the score row
+        await pilot.press("escape", "d")
+        await pilot.pause()
+        assert "Belgorod" in app.screen.query_one("#document-text").text
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        assert "Verdict" in str(app.screen.query_one("#help-keys").render())
+
+
+async def test_keys_can_be_remapped(sample_path: Path, tmp_path: Path) -> None:
+    (tmp_path / "keymap.json").write_text('{"verdict": "x"}')
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "VerdictDialog"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+async def test_layout_holds_at_small_and_large_sizes(
+    sample_path: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        left = app.query_one("#left").region
+        right = app.query_one("#claim").region
+        assert left.width >= 28 and right.width >= 40
+        assert left.right <= right.x and right.right <= size[0]
