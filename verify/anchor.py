@@ -18,7 +18,9 @@ from verify.models import AnchorStatus, Selector, TextPosition, TextQuote
 CONTEXT_CHARS = 32
 MIN_QUOTE_SIMILARITY = 0.75
 """Below this, an approximate match is more likely a different passage than a misquote."""
-_MAX_CANDIDATES = 24
+_MAX_CANDIDATES = 12
+_MAX_SEEDS = 10
+_SEED_HIT_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -106,20 +108,33 @@ def _all_occurrences(text: str, needle: str, limit: int = 1000) -> list[int]:
 
 
 def _seed_starts(text: str, exact: str) -> list[int]:
-    """Likely start offsets, voted for by short pieces of the quote found verbatim."""
+    """Likely start offsets, voted for by short pieces of the quote found verbatim.
+
+    A handful of pieces spread over the quote is enough: a misquote changes a few characters,
+    so most pieces survive, and each piece costs one scan of the document.
+    """
     n = len(exact)
-    piece = max(4, min(12, n // 8))
+    piece = max(5, min(20, n // 10))
+    offsets = list(range(0, max(1, n - piece + 1), piece))
+    if len(offsets) > _MAX_SEEDS:
+        step = len(offsets) / _MAX_SEEDS
+        offsets = [offsets[int(i * step)] for i in range(_MAX_SEEDS)]
     votes: dict[int, int] = {}
-    for off in range(0, max(1, n - piece + 1), piece):
-        seed = exact[off : off + piece]
-        if len(seed) < piece and off:
-            break
-        for hit in _all_occurrences(text, seed, limit=200):
+    for off in offsets:
+        hits = _all_occurrences(text, exact[off : off + piece], limit=_SEED_HIT_LIMIT + 1)
+        if len(hits) > _SEED_HIT_LIMIT:
+            continue  # a piece found everywhere ("of the ") says nothing about where
+        for hit in hits:
             # Bucket nearby starts together: insertions and deletions shift them a little.
             bucket = (hit - off) // 16
             votes[bucket] = votes.get(bucket, 0) + 1
-    ranked = sorted(votes.items(), key=lambda kv: -kv[1])[:_MAX_CANDIDATES]
-    return [b * 16 for b, _ in ranked]
+    if not votes:
+        return []
+    # Keep the places most pieces agree on; a stray hit of a common piece is not a candidate.
+    best = max(votes.values())
+    floor = max(1, best // 2)
+    ranked = sorted((kv for kv in votes.items() if kv[1] >= floor), key=lambda kv: -kv[1])
+    return [b * 16 for b, _ in ranked[:_MAX_CANDIDATES]]
 
 
 def _approximate(text: str, quote: TextQuote, hint: int | None) -> Anchor:
