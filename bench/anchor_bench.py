@@ -14,10 +14,10 @@ from rapidfuzz import fuzz
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._timing import median_seconds  # noqa: E402
-from tests.anchor_cases import documents  # noqa: E402
-from verify.anchor import locate  # noqa: E402
-from verify.models import TextQuote  # noqa: E402
+from bench._timing import median_seconds
+from tests.anchor_cases import documents
+from verify.anchor import locate
+from verify.models import TextQuote
 
 
 def build_document(size: int, rng: random.Random) -> str:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.anchor_cases import cases, score  # noqa: E402
-from verify.anchor import locate  # noqa: E402
-from verify.models import TextQuote  # noqa: E402
+from tests.anchor_cases import cases, score
+from verify.anchor import locate
+from verify.models import TextQuote
 
 
 def main() -> None:

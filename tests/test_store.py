@@ -124,7 +124,7 @@ def test_migration_from_schema_1_keeps_a_backup(tmp_path: Path) -> None:
             ),
         )
     with Store.open(path) as s:
-        assert s.schema_version() == 3
+        assert s.schema_version() == 4
         assert s.summaries()[0].tags == "legacy"
     backup = tmp_path / "old.casebook.v1.bak"
     assert backup.exists()

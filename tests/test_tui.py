@@ -307,3 +307,25 @@ async def test_layout_holds_at_small_and_large_sizes(
         right = app.query_one("#claim").region
         assert left.width >= 28 and right.width >= 40
         assert left.right <= right.x and right.right <= size[0]
+
+
+async def test_already_checked_panel_names_the_earlier_check(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    with Store.open(sample_path, clock=FakeClock()) as s:
+        now = s.clock()
+        s.add_claim(
+            Claim(
+                id="c-again",
+                text="Ukraine attacks killed 25 people including 5 children in Belgorod",
+                created=now,
+                updated=now,
+            )
+        )
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, app, "c-again")
+        panel = str(app.query_one("#claim-matches").render())
+        assert "Already checked?" in panel and BELGOROD in panel and "disputed" in panel
+        await select(pilot, app, MIGRANTS)
+        assert not app.query("#claim-matches")  # nothing alike: no panel

@@ -275,6 +275,35 @@ def cmd_quote(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_match(args: argparse.Namespace) -> int:
+    if args.top < 1 or args.top > 100:
+        raise VerifyError("--top must be between 1 and 100")
+    with open_store(args) as store:
+        if args.text is not None:
+            if not args.text.strip():
+                raise VerifyError("the query is empty")
+            found = store.similar(args.text, top=args.top)
+            if args.json:
+                _out(json_line({"query": args.text[:200], "matches": [m.as_json() for m in found]}))
+            elif not found:
+                _out("no earlier check looks like this")
+            for m in found if not args.json else []:
+                _out(f"{m.score:.2f}\t{m.claim_id}\t{m.verdict or '-'}\t{one_line(m.text, 120)}")
+            return 0
+        for lineno, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except (json.JSONDecodeError, RecursionError):
+                raise VerifyError(f"line {lineno}: not valid JSON") from None
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                raise VerifyError(f'line {lineno}: expected {{"id", "text"}}')
+            found = store.similar(obj["text"], top=args.top) if obj["text"].strip() else []
+            _out(json_line({"id": obj.get("id"), "matches": [m.as_json() for m in found]}))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from verify.sample import fresh_demo_casebook
 
@@ -332,6 +361,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("quote", cmd_quote, "locate a quote in a text file (catches misquotes)")
     p.add_argument("--source", required=True, help="text file to search")
     p.add_argument("--quote", help="the quote; without it, reads JSON lines {id, quote}")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("match", cmd_match, 'find earlier checks of a claim ("already checked?")')
+    p.add_argument("text", nargs="?", help="the claim; without it, reads JSON lines {id, text}")
+    p.add_argument("--top", type=int, default=5, help="how many matches (default 5)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("list", cmd_list, "list claims")

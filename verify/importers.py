@@ -104,6 +104,8 @@ def parse_jsonl(text: str) -> list[Record]:
 def parse_table(text: str, delimiter: str) -> list[Record]:
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     names = [n.strip().lower().strip("<>") for n in (reader.fieldnames or [])]
+    if names and names[0] == "":
+        names[0] = "id"  # archives like CLEF's leave the id column's header empty
     if "text" not in names and "vclaim" not in names:
         raise VerifyError("line 1: the header needs an 'id' and a 'text' column")
     reader.fieldnames = names

@@ -6,7 +6,19 @@ AUTOINCREMENT) so a PostgreSQL backend can follow.
 
 from __future__ import annotations
 
-MIGRATIONS: dict[int, list[str]] = {
+import sqlite3
+from collections.abc import Callable
+
+
+def _index_existing_claims(conn: sqlite3.Connection) -> None:
+    from verify import match
+
+    match.rebuild(conn)
+
+
+Step = str | Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: dict[int, list[Step]] = {
     1: [
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         """CREATE TABLE documents (
@@ -71,6 +83,30 @@ MIGRATIONS: dict[int, list[str]] = {
             || ' ' || tags || ' ' || COALESCE((SELECT group_concat(json_extract(value,
             '$.statement'), ' ') FROM json_each(json_extract(claims.body, '$.accounts'))), ''))""",
         "CREATE INDEX idx_claims_order ON claims (created, id)",
+    ],
+    # 4: the "already checked?" index: BM25 postings kept beside the claims, updated with
+    # every claim write so matching never needs a rebuild.
+    4: [
+        # Postings clustered by term (WITHOUT ROWID: the table is its primary-key b-tree),
+        # carrying the claim's length and entry order (seq) so scoring reads one range and
+        # joins nothing; seq breaks ties in favour of the claim that was checked first.
+        """CREATE TABLE match_terms (
+            term TEXT NOT NULL,
+            claim_id TEXT NOT NULL,
+            tf INTEGER NOT NULL,
+            length INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (term, claim_id)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX idx_match_terms_claim ON match_terms (claim_id)",
+        "CREATE TABLE match_docs (claim_id TEXT PRIMARY KEY, length INTEGER NOT NULL)",
+        """CREATE TABLE match_stats (
+            id INTEGER PRIMARY KEY,
+            docs INTEGER NOT NULL,
+            total_length INTEGER NOT NULL
+        )""",
+        "INSERT INTO match_stats (id, docs, total_length) VALUES (1, 0, 0)",
+        _index_existing_claims,
     ],
 }
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from verify import match
 from verify.errors import NotFoundError, StaleWriteError, VerifyError
 from verify.migrations import LATEST, MIGRATIONS
 from verify.models import Claim, ClaimSummary, Document, Event, Settings, Source, utcnow
@@ -55,6 +56,8 @@ class Store:
         self.clock = clock
         self.actor = actor
         self._settings: Settings | None = None
+        self._match_index = False
+        """Whether this casebook has the matching index (schema 4+) to keep current."""
 
     # -- opening -------------------------------------------------------------------------
 
@@ -90,6 +93,7 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, path, clock, actor or default_actor())
             store._migrate(migrate_to, fresh=not exists)
+            store._match_index = store.schema_version() >= 4
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise VerifyError(f"{path} is damaged or not a casebook ({exc})") from None
@@ -131,8 +135,11 @@ class Store:
             self.backup(self.path.with_name(f"{self.path.name}.v{current}.bak"))
         with self.transaction():
             for version in range(current + 1, target + 1):
-                for sql in MIGRATIONS[version]:
-                    self.conn.execute(sql)
+                for step in MIGRATIONS[version]:
+                    if isinstance(step, str):
+                        self.conn.execute(step)
+                    else:
+                        step(self.conn)
             self.conn.execute(
                 "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -322,6 +329,12 @@ class Store:
         for (body,) in self.conn.execute("SELECT body FROM claims ORDER BY created, id"):
             yield Claim.model_validate_json(body)
 
+    def similar(self, text: str, top: int = 5, exclude: str | None = None) -> list[match.Match]:
+        """Earlier claims that look like `text` ("already checked?")."""
+        if not self._match_index:
+            return []
+        return match.search(self.conn, text, top=top, exclude=exclude)
+
     def find_by_ref(self, ref: str) -> str | None:
         row = self.conn.execute("SELECT id FROM claims WHERE ref = ? LIMIT 1", (ref,)).fetchone()
         return row[0] if row else None
@@ -351,6 +364,8 @@ class Store:
                 search_text(claim),
             ),
         )
+        if self._match_index:
+            match.index_claim(self.conn, claim.id, match.indexed_text(claim.text, claim.extra))
 
     def add_claim(self, claim: Claim, action: str = "claim.create") -> Claim:
         """Store a new claim as one action."""
@@ -565,6 +580,7 @@ class Store:
                 )
             if state is None:
                 self.conn.execute("DELETE FROM claims WHERE id = ?", (ident,))
+                match.unindex_claim(self.conn, ident)
             else:
                 restored = Claim.model_validate_json(json.dumps(state))
                 restored = restored.model_copy(

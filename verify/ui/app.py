@@ -38,6 +38,8 @@ from verify.ui.evidence_screen import EvidenceDraft, EvidenceScreen
 from verify.ui.screens import AchScreen, DocumentScreen, HelpScreen
 
 THEMES = ("textual-dark", "textual-light")
+MATCH_THRESHOLD = 0.5
+"""Wordings less alike than this are more often different claims than the same one."""
 
 
 class VerifyApp(App[int]):
@@ -183,8 +185,17 @@ class VerifyApp(App[int]):
     def _claim_context(self, claim: Claim) -> ClaimContext:
         sources = {s.id: s for s in self.store.sources()}
         documents = {d.id: d for d in self.store.documents()}
-        matches = self._matcher(claim) if self._matcher else []
+        matches = self._matcher(claim) if self._matcher else self._already_checked(claim)
         return ClaimContext(claim, self.store.settings(), sources, documents, matches)
+
+    def _already_checked(self, claim: Claim) -> list[tuple[str, float, str, str | None]]:
+        """Earlier claims in this casebook that look like this one, best first."""
+        found = self.store.similar(claim.text, top=3, exclude=claim.id)
+        return [
+            (m.claim_id, 100 * m.score, m.text, m.verdict)
+            for m in found
+            if m.score >= MATCH_THRESHOLD
+        ]
 
     def _show_current(self) -> None:
         current = self.claim_list.current
