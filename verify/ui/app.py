@@ -192,9 +192,9 @@ class VerifyApp(App[int]):
         """Earlier claims in this casebook that look like this one, best first."""
         found = self.store.similar(claim.text, top=3, exclude=claim.id)
         return [
-            (m.claim_id, 100 * m.score, m.text, m.verdict)
+            (m.claim_id, 100 * m.similarity, m.text, m.verdict)
             for m in found
-            if m.score >= MATCH_THRESHOLD
+            if m.similarity >= MATCH_THRESHOLD
         ]
 
     def _show_current(self) -> None:
