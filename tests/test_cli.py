@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
+from tests.cli_helpers import digest
 from tests.conftest import SAMPLE
 
 BELGOROD = "c-2zjgpgfw"
-
-
-def digest(path: Path) -> str:
-    """A casebook's logical content, so a refused command can be shown to change nothing."""
-    import sqlite3
-
-    conn = sqlite3.connect(path)
-    rows = [
-        conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-        for t in ("claims", "sources", "documents", "events", "meta")
-    ]
-    conn.close()
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 def test_list_show_verdict_round(cli, sample_path: Path) -> None:

@@ -329,3 +329,31 @@ async def test_already_checked_panel_names_the_earlier_check(
         assert "Already checked?" in panel and BELGOROD in panel and "disputed" in panel
         await select(pilot, app, MIGRANTS)
         assert app.ctx is not None and app.ctx.matches == []  # nothing alike: no panel
+
+
+async def test_triage_accept_drop_merge(tmp_path: Path) -> None:
+    from tests.conftest import SEED
+    from verify.ingest import documents, pipeline
+
+    path = tmp_path / "ingested.casebook"
+    with Store.open(path, clock=FakeClock()) as s:
+        raw = SEED.read_bytes()
+        pipeline.ingest(s, documents.archive(raw, SEED.name, "text/plain", retrieved=s.clock()))
+        proposed = [r.id for r in s.summaries(status="proposed")]
+    app = app_for(path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("enter")  # accept the first
+        await pilot.pause()
+        await pilot.press("x")  # drop the next
+        await pilot.pause()
+        await pilot.press("m")  # merge the next into the first one offered
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    with Store.open(path) as s:
+        statuses = [s.get_claim(cid).status.value for cid in proposed[:3]]
+        merged = s.get_claim(proposed[2])
+    assert statuses == ["open", "dropped", "dropped"]
+    assert "merged_into" in merged.extra

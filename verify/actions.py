@@ -164,3 +164,19 @@ def new_claim(
         created=at,
         updated=at,
     )
+
+
+def set_status(claim: Claim, status: ClaimStatus) -> Claim:
+    return claim.model_copy(update={"status": status})
+
+
+def merge(target: Claim, proposed: Claim) -> tuple[Claim, Claim]:
+    """Fold a proposed claim into another: its accounts join the target, it is dropped."""
+    if target.id == proposed.id:
+        raise VerifyError("a claim cannot be merged into itself")
+    have = {a.statement.strip().lower() for a in target.accounts}
+    fresh = [a for a in proposed.accounts if a.statement.strip().lower() not in have]
+    merged = target.model_copy(update={"accounts": [*target.accounts, *fresh]})
+    extra = {**proposed.extra, "merged_into": target.id}
+    dropped = proposed.model_copy(update={"status": ClaimStatus.dropped, "extra": extra})
+    return merged, dropped

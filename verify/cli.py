@@ -304,6 +304,86 @@ def cmd_match(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_archived(src: str, at: Any) -> Any:
+    from verify.ingest import documents
+
+    raw, address, media = documents.read_source(src)
+    return documents.archive(raw, address, media, retrieved=at)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from verify.ingest import pipeline
+    from verify.models import utcnow
+
+    archived = _read_archived(args.src, utcnow())
+    for warning in archived.warnings:
+        _err(f"warning: {warning}")
+    analysis = pipeline.extract(archived.document.text)
+    for cand in analysis.candidates:
+        if args.json:
+            _out(json_line(cand.as_json()))
+        else:
+            who = f"{one_line(cand.speaker)} ({cand.verb})" if cand.speaker else "unattributed"
+            anon = ", unnamed" if cand.anonymous else ""
+            _out(f"{cand.group}\t{cand.score:.2f}\t{who}{anon}\t{one_line(cand.text, 160)}")
+    if not args.json:
+        _err(
+            f"{analysis.sentences} sentences, {len(analysis.candidates)} candidates, "
+            f"{analysis.groups} groups"
+        )
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from verify.ingest import pipeline
+
+    if args.src.count("-") > 1:
+        raise VerifyError("standard input ('-') can be given only once")
+    with open_store(args, create=True) as store:
+        # Read and check every source before writing anything: a bad one changes nothing.
+        archived = []
+        show_progress = sys.stderr.isatty() and len(args.src) > 1
+        for i, src in enumerate(args.src, 1):
+            if show_progress:
+                sys.stderr.write(f"\rreading {i}/{len(args.src)}: {one_line(src, 60):<60}")
+            archived.append(_read_archived(src, store.clock()))
+        totals = {
+            "documents": 0,
+            "sentences": 0,
+            "candidates": 0,
+            "groups": 0,
+            "claims": 0,
+            "attached": 0,
+            "duplicates": 0,
+        }
+        for i, item in enumerate(archived, 1):
+            if show_progress:
+                sys.stderr.write(
+                    f"\ringesting {i}/{len(archived)}: {one_line(item.document.address, 60):<60}"
+                )
+            result = pipeline.ingest(store, item)
+            for warning in result.warnings:
+                _err(f"warning: {warning}")
+            if args.json:
+                _out(json_line(result.as_json()))
+            totals["documents"] += int(result.new_document)
+            for key in ("sentences", "candidates", "groups", "attached", "duplicates"):
+                totals[key] += getattr(result, key)
+            totals["claims"] += len(result.claims)
+            if not result.new_document and not args.json:
+                _err(f"{one_line(item.document.address)}: already archived, nothing added")
+        if show_progress:
+            sys.stderr.write("\n")
+    if not args.json:
+        _out(
+            f"{totals['documents']} document(s), {totals['sentences']} sentences, "
+            f"{totals['candidates']} candidates, {totals['groups']} groups: "
+            f"{totals['claims']} claims proposed, {totals['attached']} accounts added to "
+            f"existing claims, {totals['duplicates']} duplicates skipped"
+        )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from verify.sample import fresh_demo_casebook
 
@@ -351,6 +431,14 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     add("demo", cmd_demo, "open the TUI on a fresh copy of the sample casebook")
+
+    p = add("ingest", cmd_ingest, "archive sources and propose their check-worthy claims")
+    p.add_argument("src", nargs="+", help="file (.txt, .md, .html), '-' for stdin, http(s) URL")
+    p.add_argument("--json", action="store_true", help="one JSON object per document")
+
+    p = add("extract", cmd_extract, "show claim candidates in a source without saving")
+    p.add_argument("src", help="file (.txt, .md, .html), '-' for stdin, http(s) URL")
+    p.add_argument("--json", action="store_true", help="one JSON object per candidate")
 
     p = add("import", cmd_import, "import claims: portable JSON, JSON lines, TSV/CSV, ClaimReview")
     p.add_argument("file", help="file to import, '-' for standard input")

@@ -414,6 +414,11 @@ class Store:
                 self._put_source(source, "source.save")
             return self._update_claim(claim, action)
 
+    def save_claims(self, changes: Sequence[tuple[Claim, str]]) -> list[Claim]:
+        """Several claim edits as one action (a merge touches two claims)."""
+        with self.transaction():
+            return [self._update_claim(claim, action) for claim, action in changes]
+
     def put_sources(self, sources: Sequence[Source], action: str = "source.grade") -> None:
         with self.transaction():
             for source in sources:

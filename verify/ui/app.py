@@ -69,6 +69,7 @@ class VerifyApp(App[int]):
         Binding("n", "new_claim", "New", id="new_claim"),
         Binding("d", "documents", "Docs", id="documents", tooltip="Archived documents"),
         Binding("m", "ach", "Matrix", id="ach", tooltip="Evidence × accounts (ACH)"),
+        Binding("t", "triage", "Triage", id="triage", tooltip="Accept, drop or merge proposed"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", id="redo"),
         Binding("ctrl+t", "toggle_theme", "Theme", id="theme", show=False, tooltip="Dark or light"),
@@ -481,6 +482,11 @@ class VerifyApp(App[int]):
             return
         self.push_screen(AchScreen(ctx.claim, ctx.sources))
 
+    def action_triage(self) -> None:
+        from verify.ui.triage import TriageScreen
+
+        self.push_screen(TriageScreen(self.store), lambda _: self.refresh_all())
+
     def action_undo(self) -> None:
         self._history(self.store.undo, "Undid", "Nothing to undo")
 
@@ -563,6 +569,9 @@ class VerifyApp(App[int]):
         )
         yield SystemCommand(
             "Archived documents", "Read sources with anchors highlighted", self.action_documents
+        )
+        yield SystemCommand(
+            "Triage proposed claims", "Accept, drop or merge what ingest found", self.action_triage
         )
         yield SystemCommand("Undo", "Undo the last change", self.action_undo)
         yield SystemCommand("Redo", "Redo the last undone change", self.action_redo)

@@ -1,0 +1,108 @@
+"""Train the check-worthiness model on ClaimBuster (../shared/eval/check-worthiness).
+
+    pip install '.[train]' && python scripts/train_checkworthiness.py
+Prints 5-fold cross-validated precision, recall, F1 (positive class) and average precision,
+then fits on all sentences and writes verify/data/checkworthiness.json: the vocabulary with
+idf and coefficient per feature, which verify.ingest.worthiness scores with plain Python.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import make_pipeline, make_union
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATA = ROOT.parent / "shared" / "eval" / "check-worthiness" / "claimbuster_train.json"
+OUT = ROOT / "verify" / "data" / "checkworthiness.json"
+
+from verify.ingest.worthiness import (  # noqa: E402
+    CHAR_RANGE,
+    WORD_RANGE,
+    prepare_chars,
+    prepare_words,
+)
+
+C = 3.0
+
+
+def pipeline() -> object:
+    words = TfidfVectorizer(
+        preprocessor=prepare_words,
+        ngram_range=WORD_RANGE,
+        min_df=3,
+        sublinear_tf=True,
+        token_pattern=r"(?u)\b\w+\b",
+    )
+    chars = TfidfVectorizer(
+        preprocessor=prepare_chars,
+        analyzer="char_wb",
+        ngram_range=CHAR_RANGE,
+        min_df=10,
+        sublinear_tf=True,
+    )
+    return make_pipeline(
+        make_union(words, chars), LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
+    )
+
+
+def main() -> None:
+    data = json.loads(DATA.read_text("utf-8"))
+    texts = [d["text"] for d in data]
+    labels = np.array([int(d["label"]) for d in data])
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    proba = cross_val_predict(pipeline(), texts, labels, cv=folds, method="predict_proba")[:, 1]
+    p, r, f, _ = precision_recall_fscore_support(labels, proba >= 0.5, average="binary")
+    ap = average_precision_score(labels, proba)
+    print(
+        f"5-fold CV on {len(texts)} sentences: precision {p:.3f} recall {r:.3f} F1 {f:.3f} "
+        f"average precision {ap:.3f}"
+    )
+    model = pipeline()
+    model.fit(texts, labels)  # type: ignore[attr-defined]
+    union, clf = model[0], model[1]  # type: ignore[index]
+    coef = clf.coef_[0]
+    parts = []
+    offset = 0
+    for name, vec in union.transformer_list:
+        vocab = vec.vocabulary_
+        feats = {
+            term: [round(float(vec.idf_[i]), 5), round(float(coef[offset + i]), 5)]
+            for term, i in vocab.items()
+        }
+        parts.append({"name": name, "features": feats})
+        offset += len(vocab)
+    OUT.write_text(
+        json.dumps(
+            {
+                "about": "Logistic regression over word 1-2-grams and char 2-4-grams "
+                "(tf-idf), trained on ClaimBuster sentences by "
+                "scripts/train_checkworthiness.py.",
+                "cross_validation": {
+                    "precision": round(p, 4),
+                    "recall": round(r, 4),
+                    "f1": round(f, 4),
+                    "average_precision": round(ap, 4),
+                },
+                "intercept": float(clf.intercept_[0]),
+                "word": parts[0]["features"],
+                "char": parts[1]["features"],
+            },
+            separators=(",", ":"),
+            sort_keys=True,
+        ),
+        "utf-8",
+    )
+    print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size // 1024} KB)")
+
+
+if __name__ == "__main__":
+    main()

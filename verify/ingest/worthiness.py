@@ -1,0 +1,89 @@
+"""Check-worthiness: how much a sentence looks like a factual claim worth checking (0..1).
+
+A logistic regression over tf-idf word and character n-grams, trained on ClaimBuster debate
+sentences by scripts/train_checkworthiness.py; its weights ship in verify/data. Scoring
+reproduces scikit-learn's tf-idf features in plain Python, so scikit-learn is needed only to
+train.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+from itertools import pairwise
+from typing import Any
+
+WORD_RANGE = (1, 2)
+CHAR_RANGE = (2, 4)
+THRESHOLD = 0.5
+"""Sentences scoring at least this are proposed as claims."""
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"(?u)\b\w+\b")
+_SPACES = re.compile(r"\s\s+")
+
+
+def prepare_words(text: str) -> str:
+    """Numbers stand for any number: '25 people' and '46 people' are the same kind of claim."""
+    return _NUMBER.sub(" 0 ", text.lower())
+
+
+def prepare_chars(text: str) -> str:
+    return _DIGIT.sub("0", text.lower())
+
+
+def _word_ngrams(text: str) -> list[str]:
+    tokens = _WORD.findall(prepare_words(text))
+    grams = list(tokens)
+    grams += [f"{a} {b}" for a, b in pairwise(tokens)]
+    return grams
+
+
+def _char_ngrams(text: str) -> list[str]:
+    # As scikit-learn's char_wb analyzer: n-grams inside each space-padded word.
+    text = _SPACES.sub(" ", prepare_chars(text))
+    grams: list[str] = []
+    lo, hi = CHAR_RANGE
+    for word in text.split():
+        w = f" {word} "
+        for n in range(lo, hi + 1):
+            grams.extend(w[i : i + n] for i in range(max(1, len(w) - n + 1)))
+            if len(w) <= n:  # a word no longer than n gives one gram, once
+                break
+    return grams
+
+
+@lru_cache(maxsize=1)
+def _model() -> dict[str, Any]:
+    raw = resources.files("verify").joinpath("data/checkworthiness.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(raw)
+    return data
+
+
+def _part(grams: list[str], features: dict[str, list[float]]) -> float:
+    counts = Counter(g for g in grams if g in features)
+    if not counts:
+        return 0.0
+    weights = {g: (1 + math.log(tf)) * features[g][0] for g, tf in counts.items()}
+    norm = math.sqrt(sum(v * v for v in weights.values()))
+    return sum(v * features[g][1] for g, v in weights.items()) / norm
+
+
+def score(sentence: str) -> float:
+    """Probability-like check-worthiness of one sentence."""
+    model = _model()
+    z = model["intercept"]
+    z += _part(_word_ngrams(sentence), model["word"])
+    z += _part(_char_ngrams(sentence), model["char"])
+    return 1 / (1 + math.exp(-z))
+
+
+def cross_validation() -> dict[str, float]:
+    """The figures the shipped model reached in 5-fold cross-validation."""
+    figures: dict[str, float] = _model()["cross_validation"]
+    return figures
