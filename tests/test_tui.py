@@ -70,7 +70,7 @@ async def test_filter_ranks_as_you_type_enter_applies_escape_clears(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash")
         await pilot.press(*"replenish")  # only in the informed source's account
-        await pilot.pause()
+        await pilot.pause(0.3)  # the claim pane follows once typing pauses
         claims = app.query_one(ClaimList)
         assert len(claims.rows) == 1 and shown(app) == MIGRANTS
         await pilot.press("enter")
@@ -200,7 +200,7 @@ async def test_resume_restores_claim_filter_and_theme(sample_path: Path, tmp_pat
     first = app_for(sample_path, tmp_path)
     async with first.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"missiles", "enter", "down")
-        await pilot.pause()
+        await pilot.pause(0.3)
         chosen = shown(first)
         await pilot.press("ctrl+t", "q")
         await pilot.pause()

@@ -71,10 +71,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lookups(store: Store) -> tuple[dict[str, Any], dict[str, Any]]:
-    return {s.id: s for s in store.sources()}, {d.id: d for d in store.documents()}
-
-
 def cmd_show(args: argparse.Namespace) -> int:
     from verify.report.text import claim_text
 
@@ -83,7 +79,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         if args.json:
             _out(json_line(claim.model_dump(mode="json")))
             return 0
-        sources, documents = _lookups(store)
+        sources, documents = store.sources_for(claim), store.documents_for(claim)
         _out(claim_text(claim, store.settings(), sources, documents))
     return 0
 
@@ -97,7 +93,7 @@ def cmd_verdict(args: argparse.Namespace) -> int:
             known = ", ".join(r.label for r in store.settings().scale)
             raise VerifyError(f"unknown verdict label {args.label!r} (known: {known})")
         claim = store.get_claim(args.id)
-        sources = {s.id: s for s in store.sources()}
+        sources = store.sources_for(claim)
         thin = grading.needs_confirmation(claim, label.label, sources)
         if thin:
             n = grading.independent_sources(claim, sources)
@@ -145,7 +141,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             text = portable.dumps(portable.export_casebook(store))
         elif args.format == "claimreview":
             claims = [store.get_claim(args.claim)] if args.claim else list(store.iter_claims())
-            _, documents = _lookups(store)
+            documents = {d.id: d for d in store.documents()}
             objs = claimreview.reviews(claims, store.settings(), documents)
             if args.claim and not objs:
                 raise VerifyError(f"claim {args.claim} has no verdict to publish")

@@ -446,6 +446,29 @@ class Store:
         rows = self.conn.execute("SELECT body FROM sources ORDER BY name, id")
         return [Source.model_validate_json(r[0]) for r in rows]
 
+    def sources_for(self, claim: Claim) -> dict[str, Source]:
+        """The sources a claim's accounts and evidence cite (not the whole casebook's)."""
+        ids = {a.source_id for a in claim.accounts} | {e.source_id for e in claim.evidence}
+        out = {}
+        for sid in ids - {None}:
+            row = self.conn.execute("SELECT body FROM sources WHERE id = ?", (sid,)).fetchone()
+            if row:
+                out[sid] = Source.model_validate_json(row[0])
+        return out
+
+    def documents_for(self, claim: Claim) -> dict[str, Document]:
+        """The archived documents a claim's selectors point into."""
+        selectors = [claim.origin] + [a.origin for a in claim.accounts]
+        selectors += [e.selector for e in claim.evidence]
+        ids = {s.document_id for s in selectors if s is not None}
+        ids |= {e.document_id for e in claim.evidence if e.document_id}
+        out = {}
+        for did in ids:
+            row = self.conn.execute("SELECT body FROM documents WHERE id = ?", (did,)).fetchone()
+            if row:
+                out[did] = Document.model_validate_json(row[0])
+        return out
+
     def put_source(self, source: Source, action: str = "source.save") -> Source:
         with self.transaction():
             self._put_source(source, action)

@@ -101,6 +101,7 @@ class VerifyApp(App[int]):
         self._filter_index: ListFilter | None = None
         self._data_version = self.store.data_version()
         self._save_timer: object | None = None
+        self._detail_timer: object | None = None
         self._matcher: Callable[[Claim], list[tuple[str, float, str, str | None]]] | None = None
 
     # -- layout --------------------------------------------------------------------------
@@ -184,8 +185,8 @@ class VerifyApp(App[int]):
         self._matcher = matcher
 
     def _claim_context(self, claim: Claim) -> ClaimContext:
-        sources = {s.id: s for s in self.store.sources()}
-        documents = {d.id: d for d in self.store.documents()}
+        sources = self.store.sources_for(claim)
+        documents = self.store.documents_for(claim)
         matches = self._matcher(claim) if self._matcher else self._already_checked(claim)
         return ClaimContext(claim, self.store.settings(), sources, documents, matches)
 
@@ -212,7 +213,8 @@ class VerifyApp(App[int]):
 
     @on(ClaimList.Highlighted)
     def _highlighted(self, event: ClaimList.Highlighted) -> None:
-        if self.ctx is None or self.ctx.claim.id != event.claim_id:
+        typing = self.focused is self.filter_input
+        if not typing and (self.ctx is None or self.ctx.claim.id != event.claim_id):
             self._show_current()
         self._remember_soon()
 
@@ -255,7 +257,10 @@ class VerifyApp(App[int]):
         claim_list.cursor = 0
         claim_list.reload()
         claim_list.scroll_to(y=0, animate=False, immediate=True)
-        self._show_current()
+        # The list answers each keystroke at once; the claim pane follows when typing pauses.
+        if self._detail_timer is not None:
+            self._detail_timer.stop()  # type: ignore[attr-defined]
+        self._detail_timer = self.set_timer(0.2, self._show_current)
         self._remember_soon()
 
     @on(Input.Submitted, "#filter")
