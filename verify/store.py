@@ -448,9 +448,10 @@ class Store:
 
     def sources_for(self, claim: Claim) -> dict[str, Source]:
         """The sources a claim's accounts and evidence cite (not the whole casebook's)."""
-        ids = {a.source_id for a in claim.accounts} | {e.source_id for e in claim.evidence}
-        out = {}
-        for sid in ids - {None}:
+        ids = {a.source_id for a in claim.accounts if a.source_id}
+        ids |= {e.source_id for e in claim.evidence if e.source_id}
+        out: dict[str, Source] = {}
+        for sid in ids:
             row = self.conn.execute("SELECT body FROM sources WHERE id = ?", (sid,)).fetchone()
             if row:
                 out[sid] = Source.model_validate_json(row[0])
