@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,23 +33,34 @@ def open_store(args: argparse.Namespace, create: bool = False) -> Store:
     return Store.open(path, create=create or is_default)
 
 
-def write_output(text: str, dest: str | None) -> None:
+def write_output(text: str | Iterable[str], dest: str | None) -> None:
     """Print, or write atomically so a reader never sees half a report."""
+    chunks = [text] if isinstance(text, str) else text
     if dest is None or dest == "-":
-        sys.stdout.write(text)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
         return
     target = Path(dest)
     if target.is_dir():
         raise VerifyError(f"{target} is a directory")
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
+    except OSError as exc:
+        raise VerifyError(f"cannot write {target}: {exc.strerror}") from None
+    try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except OSError as exc:
-        raise VerifyError(f"cannot write {target}: {exc.strerror}") from None
+    except BaseException as exc:
+        # Disk full or interrupted: leave no half-written file behind, keep any old one.
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise VerifyError(f"cannot write {target}: {exc.strerror}") from None
+        raise
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -150,8 +162,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             if args.claim:
                 text = markdown.claim_report(store, store.get_claim(args.claim))
             else:
-                text = markdown.casebook_report(store)
-    write_output(text, args.output)
+                write_output(markdown.casebook_chunks(store), args.output)
+                text = None
+    if text is not None:
+        write_output(text, args.output)
     if args.output and args.output != "-":
         _err(f"wrote {args.output}")
     return 0

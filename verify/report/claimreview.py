@@ -77,7 +77,12 @@ def _appearances(claim: Claim, documents: dict[str, Document]) -> list[dict[str,
     """Where the claim was seen: the archived documents it was quoted from."""
     kept = claim.extra.get("appearance")
     if isinstance(kept, list):
-        return [{"@type": "CreativeWork", "url": u} for u in kept if isinstance(u, str)]
+        # Imported from a ClaimReview: give back what came in.
+        return [
+            a if isinstance(a, dict) else {"@type": "CreativeWork", "url": a}
+            for a in kept
+            if isinstance(a, (dict, str))
+        ]
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for sel in [claim.origin] + [a.origin for a in claim.accounts]:
@@ -151,10 +156,8 @@ def parse(text: str) -> list[Any]:
         if isinstance(review_author.get("name"), str):
             fields["reviewer"] = review_author["name"]
         appearance = item.get("appearance")
-        if isinstance(appearance, list):
-            urls = [a.get("url") for a in appearance if isinstance(a, dict)]
-            if any(isinstance(u, str) for u in urls):
-                fields["appearance"] = [u for u in urls if isinstance(u, str)]
+        if isinstance(appearance, list) and appearance:
+            fields["appearance"] = [a for a in appearance if isinstance(a, (dict, str))]
         ref = obj.get("identifier") or obj.get("url") or f"claimreview:{text_.strip()[:200]}"
         records.append(Record(ref=str(ref), text=text_.strip(), fields=fields, where=where))
     return records

@@ -7,6 +7,7 @@ claim cannot change the report's structure (tables, headings, links) or inject m
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from verify import grading
 from verify.models import Claim, Document, Evidence, Settings, Source
@@ -159,7 +160,7 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
                 line += f" ({cite})"
             stances = [
                 f"Account {index[aid]} {grading.STANCE_MARKS[st]}"
-                for aid, st in ev.stances.items()
+                for aid, st in sorted(ev.stances.items(), key=lambda kv: index.get(kv[0], 0))
                 if aid in index
             ]
             if stances:
@@ -173,7 +174,9 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
         out.append("| Account | Weighted inconsistency |")
         out.append("|---|---|")
         for i, acc in enumerate(claim.accounts, 1):
-            out.append(f"| Account {i} | {result.scores[acc.id]:.2f} |")
+            src = ctx.sources.get(acc.source_id or "")
+            who = f" ({inline(src.name)})" if src else ""
+            out.append(f"| Account {i}{who} | {result.scores[acc.id]:.2f} |")
         out.append("")
         undiagnostic = sum(1 for r in result.rows if not r.diagnostic)
         if result.suggested is not None:
@@ -182,10 +185,11 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
         else:
             out.append("No account stands out as least inconsistent.")
         if undiagnostic:
-            out.append(
+            out += [
+                "",
                 f"{undiagnostic} evidence item(s) rate every account alike "
-                "and do not help choose between them."
-            )
+                "and do not help choose between them.",
+            ]
         out.append("")
 
     if claim.verdict is not None:
@@ -216,33 +220,45 @@ def claim_report(store: Store, claim: Claim) -> str:
 
 
 def casebook_report(store: Store) -> str:
+    return "".join(casebook_chunks(store))
+
+
+def casebook_chunks(store: Store) -> Iterator[str]:
+    """The casebook report in pieces, so a large casebook streams instead of piling up."""
     ctx = _Context(store)
-    claims = list(store.iter_claims())
-    decided = sum(1 for c in claims if c.verdict)
-    out = [f"# {inline(ctx.settings.name)}", ""]
-    out.append(
-        f"{len(claims)} claims, {decided} with a verdict, "
+    rows = store.summaries()
+    decided = sum(1 for r in rows if r.verdict)
+    head = [f"# {inline(ctx.settings.name)}", ""]
+    head.append(
+        f"{len(rows)} claims, {decided} with a verdict, "
         f"{len(ctx.documents)} archived documents, {len(ctx.sources)} sources."
     )
-    out += [
+    head += [
         "",
         "## Summary",
         "",
         "| Claim | Verdict | Accounts | Evidence | Updated |",
         "|---|---|---|---|---|",
     ]
-    for c in claims:
-        text = inline(c.text if len(c.text) <= 90 else c.text[:89] + "…")
-        out.append(
-            f"| [{text}](#{c.id}) | {_badge(c, ctx.settings)} | {len(c.accounts)} | "
-            f"{len(c.evidence)} | {c.updated.date().isoformat()} |"
+    labels = {label.label: label for label in ctx.settings.scale}
+    for r in rows:
+        text = inline(r.text if len(r.text) <= 90 else r.text[:89] + "…")
+        label = labels.get(r.verdict or "")
+        badge = (
+            f"**{inline((label.alternate_name if label else r.verdict or 'no verdict').upper())}**"
         )
-    out += ["", "## Contents", ""]
-    for i, c in enumerate(claims, 1):
-        text = inline(c.text if len(c.text) <= 90 else c.text[:89] + "…")
-        out.append(f"{i}. [{text}](#{c.id})")
-    out.append("")
-    for c in claims:
-        out += ["---", ""]
-        out += _claim_section(ctx, c, 2)
-    return "\n".join(out).rstrip() + "\n"
+        head.append(
+            f"| [{text}](#{r.id}) | {badge} | {r.accounts} | {r.evidence} | {r.updated[:10]} |"
+        )
+    head += ["", "## Contents", ""]
+    for i, r in enumerate(rows, 1):
+        text = inline(r.text if len(r.text) <= 90 else r.text[:89] + "…")
+        head.append(f"{i}. [{text}](#{r.id})")
+    head.append("")
+    yield "\n".join(head) + "\n"
+    last = ""
+    for c in store.iter_claims():
+        if last:
+            yield last + "\n\n"
+        last = "\n".join(["---", "", *_claim_section(ctx, c, 2)]).rstrip()
+    yield last + "\n" if last else ""
