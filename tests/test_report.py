@@ -131,7 +131,7 @@ def test_claimreview_round_trip_is_stable(cli, sample_path: Path, tmp_path: Path
     assert cli("import", str(feed), *other).code == 0
     again = cli("export", "--format", "claimreview", *other).out
     strip = lambda items: sorted(  # noqa: E731
-        (json.dumps({k: v for k, v in r.items() if k != "url"}, sort_keys=True) for r in items)
+        json.dumps({k: v for k, v in r.items() if k != "url"}, sort_keys=True) for r in items
     )
     assert strip(json.loads(again)) == strip(json.loads(first))
     urls = lambda items: sorted(r["url"] for r in items)  # noqa: E731

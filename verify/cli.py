@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -228,6 +229,35 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    from verify.integrity import check
+
+    backup = Path(args.backup)
+    target, _ = paths.casebook_path(args.casebook)
+    if backup.resolve() == target.resolve():
+        raise VerifyError("the backup and the casebook are the same file")
+    with Store.open(backup, create=False) as source:
+        damage = [f for f in check(source) if f.severity == "damage"]
+        if damage:
+            raise VerifyError(f"{backup} is damaged too: {damage[0].where}: {damage[0].message}")
+        tmp = target.with_name(f".{target.name}.restoring")
+        source.backup(tmp)
+    aside = None
+    if target.exists():
+        # Never delete what was there: keep it beside, with its WAL files, for inspection.
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = target.with_name(f"{target.name}.replaced-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            old = Path(f"{target}{suffix}")
+            if old.exists():
+                os.replace(old, Path(f"{aside}{suffix}"))
+    os.replace(tmp, target)
+    with Store.open(target, create=False):  # migrates an older backup, after its own backup
+        pass
+    _out(f"restored {target} from {backup}" + (f"; the previous file is {aside}" if aside else ""))
+    return 0
+
+
 def cmd_quote(args: argparse.Namespace) -> int:
     from verify import anchor
     from verify.importers import read_text
@@ -399,6 +429,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     path = fresh_demo_casebook()
     print(f"demo casebook: {path}", file=sys.stderr)
+    preflight(path)
     return run_tui(path)
 
 
@@ -413,9 +444,25 @@ def cmd_tui(args: argparse.Namespace) -> int:
         path = Path(args.path)
     else:
         path, _ = paths.casebook_path(args.casebook)
-    # Open once here so a bad casebook gets the one-line error before the screen switches.
-    Store.open(path, create=True).close()
+    preflight(path)
     return run_tui(path)
+
+
+def preflight(path: Path) -> None:
+    """Refuse, with one line, a casebook the TUI could not work on, before the screen
+    switches: damaged, from a newer verify, or not a casebook."""
+    import sqlite3
+
+    with Store.open(path, create=True) as store:
+        try:
+            store.count_claims()
+            store.summary_page(0, 50)
+            store.settings()
+        except sqlite3.DatabaseError as exc:
+            raise VerifyError(
+                f"{path} is damaged ({exc}); `verify check` names the damage, "
+                "`verify restore BACKUP` brings back a backup"
+            ) from None
 
 
 # -- parser --------------------------------------------------------------------------------
@@ -499,6 +546,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("backup", cmd_backup, "write a consistent copy of the casebook")
     p.add_argument("dest", nargs="?", help="backup file (default: beside the casebook)")
+
+    p = add("restore", cmd_restore, "replace the casebook with a backup (the old file is kept)")
+    p.add_argument("backup", help="a backup from `verify backup` or from a migration (.bak)")
 
     return parser
 

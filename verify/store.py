@@ -32,6 +32,17 @@ BUSY_TIMEOUT_MS = 15_000
 
 Clock = Callable[[], datetime]
 
+_OPEN: dict[tuple[int, int] | None, int] = {}
+"""Casebook files (device, inode) this process has connections to, and how many."""
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()  # stat opens no descriptor, so it cannot disturb SQLite's locks
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
 
 def default_actor() -> str:
     actor = os.environ.get("VERIFY_ACTOR")
@@ -57,6 +68,7 @@ class Store:
         self.actor = actor
         self._settings: Settings | None = None
         self._match_index = False
+        self._key: tuple[int, int] | None = None
         """Whether this casebook has the matching index (schema 4+) to keep current."""
 
     # -- opening -------------------------------------------------------------------------
@@ -76,8 +88,13 @@ class Store:
         if path.is_dir():
             raise VerifyError(f"{path} is a directory, not a casebook")
         exists = path.exists()
+        key = _file_key(path) if exists else None
         if exists:
-            _check_header(path)
+            if not _OPEN.get(key):
+                # Only when this process holds no connection to the file: closing any
+                # descriptor of a file drops every POSIX lock the process holds on it,
+                # SQLite's included.
+                _check_header(path)
         elif not create:
             raise VerifyError(f"no casebook at {path}")
         else:
@@ -94,8 +111,15 @@ class Store:
             store = cls(conn, path, clock, actor or default_actor())
             store._migrate(migrate_to, fresh=not exists)
             store._match_index = store.schema_version() >= 4
+            store._key = _file_key(path)
+            _OPEN[store._key] = _OPEN.get(store._key, 0) + 1
         except sqlite3.DatabaseError as exc:
             conn.close()
+            if "readonly" in str(exc) or "unable to open" in str(exc):
+                raise VerifyError(
+                    f"cannot open casebook {path}: it is read-only for this user "
+                    f"or its folder is ({exc})"
+                ) from None
             raise VerifyError(f"{path} is damaged or not a casebook ({exc})") from None
         except BaseException:
             conn.close()
@@ -104,6 +128,9 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self._key is not None and _OPEN.get(self._key):
+            _OPEN[self._key] -= 1
+            self._key = None
 
     def __enter__(self) -> Store:
         return self
@@ -173,8 +200,14 @@ class Store:
             raise VerifyError(f"casebook is busy or read-only: {exc}") from None
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as exc:
+            # Some failures (a full disk) end the transaction inside SQLite already.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise VerifyError(
+                    f"could not save to the casebook: {exc}; nothing was changed"
+                ) from None
             raise
         else:
             try:
@@ -691,8 +724,21 @@ def _first_error(exc: ValidationError) -> str:
 def _check_header(path: Path) -> None:
     try:
         with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
+            head = fh.read(100)
+        size = path.stat().st_size
     except OSError as exc:
         raise VerifyError(f"cannot read {path}: {exc.strerror}") from None
-    if head != SQLITE_MAGIC:
+    if head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise VerifyError(f"{path} is not a casebook (not an SQLite file)")
+    if len(head) < 100:
+        raise VerifyError(f"{path} is damaged: truncated inside its header")
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    # The page count in the header is trustworthy when the "version valid for" field matches
+    # the change counter (SQLite's own rule); a file shorter than that has lost its end.
+    if head[92:96] == head[24:28] and pages and size < pages * page_size:
+        raise VerifyError(
+            f"{path} is damaged: truncated ({size} of {pages * page_size} bytes); "
+            "restore a backup with `verify restore`"
+        )
