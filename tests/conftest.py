@@ -100,3 +100,14 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+# Hostile-input properties run a few examples per test by default; the long campaign
+# (bench/fuzz_campaign.py) sets VERIFY_FUZZ_PROFILE=campaign for 10,000 each.
+from hypothesis import settings as _hsettings  # noqa: E402
+
+_hsettings.register_profile("default", max_examples=40)
+_hsettings.register_profile(
+    "campaign", max_examples=int(__import__("os").environ.get("VERIFY_FUZZ_EXAMPLES", "10000"))
+)
+_hsettings.load_profile(__import__("os").environ.get("VERIFY_FUZZ_PROFILE", "default"))
