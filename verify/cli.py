@@ -8,7 +8,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -270,13 +270,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
         if len(args.quote) > len(text):
             raise VerifyError("the quote is longer than the source text")
         found = anchor.locate(text, TextQuote(exact=args.quote))
-        result = {
-            "found": found.found,
-            "exact": found.exact,
-            "score": found.score,
-            "start": found.start if found.found else None,
-            "end": found.end if found.found else None,
-        }
+        result = _quote_result(found)
         if args.json:
             _out(json_line(result))
         elif found.found:
@@ -289,6 +283,25 @@ def cmd_quote(args: argparse.Namespace) -> int:
             _out("not found")
             return 1
         return 0
+    for obj in _json_requests("quote"):
+        quote = obj["quote"]
+        found = anchor.locate(text, TextQuote(exact=quote)) if quote.strip() else anchor.NOT_FOUND
+        _out(json_line({"id": obj.get("id"), **_quote_result(found)}))
+    return 0
+
+
+def _quote_result(found: Any) -> dict[str, Any]:
+    return {
+        "found": found.found,
+        "exact": found.exact,
+        "score": found.score,
+        "start": found.start if found.found else None,
+        "end": found.end if found.found else None,
+    }
+
+
+def _json_requests(field: str) -> Iterator[dict[str, Any]]:
+    """JSON lines {"id", FIELD} from standard input; a bad line stops with its number."""
     for lineno, line in enumerate(sys.stdin, 1):
         if not line.strip():
             continue
@@ -296,23 +309,9 @@ def cmd_quote(args: argparse.Namespace) -> int:
             obj = json.loads(line)
         except (json.JSONDecodeError, RecursionError):
             raise VerifyError(f"line {lineno}: not valid JSON") from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("quote"), str):
-            raise VerifyError(f'line {lineno}: expected {{"id", "quote"}}')
-        quote = obj["quote"]
-        found = anchor.locate(text, TextQuote(exact=quote)) if quote.strip() else anchor.NOT_FOUND
-        _out(
-            json_line(
-                {
-                    "id": obj.get("id"),
-                    "found": found.found,
-                    "exact": found.exact,
-                    "score": found.score,
-                    "start": found.start if found.found else None,
-                    "end": found.end if found.found else None,
-                }
-            )
-        )
-    return 0
+        if not isinstance(obj, dict) or not isinstance(obj.get(field), str):
+            raise VerifyError(f'line {lineno}: expected {{"id", "{field}"}}')
+        yield obj
 
 
 def cmd_match(args: argparse.Namespace) -> int:
@@ -330,15 +329,7 @@ def cmd_match(args: argparse.Namespace) -> int:
             for m in found if not args.json else []:
                 _out(f"{m.score:.2f}\t{m.claim_id}\t{m.verdict or '-'}\t{one_line(m.text, 120)}")
             return 0
-        for lineno, line in enumerate(sys.stdin, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except (json.JSONDecodeError, RecursionError):
-                raise VerifyError(f"line {lineno}: not valid JSON") from None
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise VerifyError(f'line {lineno}: expected {{"id", "text"}}')
+        for obj in _json_requests("text"):
             found = store.similar(obj["text"], top=args.top) if obj["text"].strip() else []
             _out(json_line({"id": obj.get("id"), "matches": [m.as_json() for m in found]}))
     return 0

@@ -19,6 +19,7 @@ from typing import Any
 from verify import portable
 from verify.errors import VerifyError
 from verify.ids import stable_id
+from verify.inputs import read_input
 from verify.models import Claim, ClaimStatus, Settings, Verdict
 from verify.store import Store
 
@@ -39,23 +40,7 @@ class Record:
 
 def read_text(path: Path | str) -> str:
     """A file's text for import; `-` reads standard input."""
-    import sys
-
-    if str(path) == "-":
-        data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
-        name = "standard input"
-    else:
-        p = Path(path)
-        if p.is_dir():
-            raise VerifyError(f"{p} is a directory, not a file")
-        try:
-            with p.open("rb") as fh:
-                data = fh.read(MAX_IMPORT_BYTES + 1)
-        except OSError as exc:
-            raise VerifyError(f"cannot read {p}: {exc.strerror}") from None
-        name = str(p)
-    if len(data) > MAX_IMPORT_BYTES:
-        raise VerifyError(f"{name} is larger than {MAX_IMPORT_BYTES // 2**20} MB")
+    data, name = read_input(str(path), MAX_IMPORT_BYTES)
     if b"\x00" in data:
         raise VerifyError(f"{name} contains NUL bytes: not a text file")
     try:

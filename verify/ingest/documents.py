@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from verify.errors import VerifyError
+from verify.inputs import read_input
 from verify.models import Document
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -29,23 +29,8 @@ def read_source(src: str, *, max_bytes: int = MAX_BYTES) -> tuple[bytes, str, st
 
         got = fetch(src, max_bytes=max_bytes)
         return got.raw, got.url, got.media_type
-    if src == "-":
-        raw = sys.stdin.buffer.read(max_bytes + 1)
-        name = "standard input"
-        address = "stdin"
-    else:
-        path = Path(src)
-        if path.is_dir():
-            raise VerifyError(f"{src} is a directory, not a document")
-        try:
-            with path.open("rb") as fh:
-                raw = fh.read(max_bytes + 1)
-        except OSError as exc:
-            raise VerifyError(f"cannot read {src}: {exc.strerror}") from None
-        name = src
-        address = path.name
-    if len(raw) > max_bytes:
-        raise VerifyError(f"{name} is larger than {max_bytes // 2**20} MB")
+    raw, _ = read_input(src, max_bytes)
+    address = "stdin" if src == "-" else Path(src).name
     suffix = Path(address).suffix.lower()
     media = {".html": "text/html", ".htm": "text/html", ".md": "text/markdown"}.get(
         suffix, "text/plain"
