@@ -63,6 +63,8 @@ def detect_format(path: str, text: str) -> str:
             data = json.loads(text)
         except json.JSONDecodeError:
             return "jsonl"  # several objects, one per line
+        except RecursionError:
+            raise VerifyError("JSON nested too deeply") from None
         if portable.is_portable(data):
             return "json"
         return "claimreview"

@@ -125,6 +125,8 @@ def parse(text: str) -> list[Any]:
                 items.extend(_flatten(json.loads(line), f"line {lineno}"))
             except json.JSONDecodeError as exc:
                 raise VerifyError(f"line {lineno}: not valid JSON ({exc.msg})") from None
+            except RecursionError:
+                raise VerifyError(f"line {lineno}: JSON nested too deeply") from None
     except RecursionError:
         raise VerifyError("JSON nested too deeply") from None
     records = []

@@ -143,7 +143,7 @@ class VerifyApp(App[int]):
         path = self.keymap_path or platformdirs.user_config_path("verify") / "keymap.json"
         try:
             keymap = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return
         if isinstance(keymap, dict):
             self.set_keymap({str(k): str(v) for k, v in keymap.items()})

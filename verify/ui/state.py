@@ -46,7 +46,7 @@ def load(path: Path) -> UiState:
             last_casebook=data.get("last_casebook"),
             casebooks=books,
         )
-    except (OSError, ValueError, TypeError, AttributeError):
+    except (OSError, ValueError, TypeError, AttributeError, RecursionError):
         # A missing or damaged state file only costs the resume position.
         return UiState()
 
