@@ -256,3 +256,24 @@ def test_stdin_ingest(cli, tmp_path: Path) -> None:
         stdin="The minister said unemployment fell to 4.1 per cent in March.\n",
     )
     assert res.code == 0 and res.json_lines()[0]["address"] == "stdin"
+
+
+def test_url_and_file_evidence_are_archived(sample: Store, tmp_path: Path,
+                                            local_server: str) -> None:
+    from verify import evidence
+    from verify.errors import VerifyError
+    from verify.models import EvidenceKind
+
+    page = evidence.from_draft(sample, kind=EvidenceKind.url, url=f"{local_server}/story",
+                               credibility=2)
+    assert page.kind is EvidenceKind.url and page.document_id
+    assert "1,200 homes" in sample.get_document(page.document_id).text
+    scan = tmp_path / "statement.pdf"
+    scan.write_bytes(b"%PDF-1.4 binary \x00\x01 body")
+    copied = evidence.from_draft(sample, kind=EvidenceKind.file, path=str(scan))
+    assert copied.file_name == "statement.pdf" and copied.document_id
+    assert sample.document_raw(copied.document_id) == scan.read_bytes()
+    with pytest.raises(VerifyError, match="cannot reach"):
+        evidence.from_draft(sample, kind=EvidenceKind.url, url="http://127.0.0.1:9/x")
+    with pytest.raises(VerifyError, match="http"):
+        evidence.from_draft(sample, kind=EvidenceKind.url, url="file:///etc/passwd")

@@ -357,3 +357,21 @@ async def test_triage_accept_drop_merge(tmp_path: Path) -> None:
         merged = s.get_claim(proposed[2])
     assert statuses == ["open", "dropped", "dropped"]
     assert "merged_into" in merged.extra
+
+
+async def test_attach_a_file_in_the_background(sample_path: Path, tmp_path: Path) -> None:
+    scan = tmp_path / "ministry-statement.txt"
+    scan.write_text("The ministry said the munitions were shot down over the city.\n")
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.click("#kind-file")
+        app.screen.query_one("#evidence-path").value = str(scan)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    ev = claim(sample_path, BELGOROD).evidence[-1]
+    assert ev.kind is EvidenceKind.file and ev.file_name == "ministry-statement.txt"
+    with Store.open(sample_path) as s:
+        assert "shot down" in s.get_document(ev.document_id).text  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import platformdirs
-from textual import on
+from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -19,7 +19,7 @@ from verify import actions, grading, paths
 from verify.errors import StaleWriteError, VerifyError
 from verify.ids import new_id
 from verify.listfilter import ListFilter
-from verify.models import Claim, Source, utcnow
+from verify.models import Claim, Evidence, EvidenceKind, Source, utcnow
 from verify.store import Clock, Store
 from verify.ui import state as ui_state
 from verify.ui.claim_list import ClaimList, ClaimRows
@@ -436,28 +436,55 @@ class VerifyApp(App[int]):
         self.push_screen(EvidenceScreen(claim, self.store.documents(), self.store.sources()), done)
 
     def _attach_evidence(self, draft: EvidenceDraft) -> None:
+        if draft.kind in (EvidenceKind.url, EvidenceKind.file):
+            # Fetching a page or reading a large file must not freeze the screen.
+            self.notify("Archiving the evidence…")
+            self._archive_in_background(draft)
+            return
+        self._save_evidence(draft, self.store)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="evidence")
+    def _archive_in_background(self, draft: EvidenceDraft) -> None:
+        # SQLite connections belong to their thread: this one opens its own.
+        try:
+            with Store.open(
+                self.casebook_path, actor=self.store.actor, clock=self.store.clock
+            ) as store:
+                item = self._build_evidence(draft, store)
+        except VerifyError as exc:
+            self.call_from_thread(self.notify, escape(str(exc)), severity="error")
+            return
+        self.call_from_thread(self._save_built_evidence, item, draft.kind.value)
+
+    def _build_evidence(self, draft: EvidenceDraft, store: Store) -> Evidence:
         from verify import evidence as evidence_core
 
+        return evidence_core.from_draft(
+            store,
+            kind=draft.kind,
+            document_id=draft.document_id,
+            start=draft.start,
+            end=draft.end,
+            url=draft.url,
+            path=draft.path,
+            note=draft.note,
+            source_id=draft.source_id,
+            credibility=draft.credibility,
+            stances=draft.stances,
+        )
+
+    def _save_evidence(self, draft: EvidenceDraft, store: Store) -> None:
         try:
-            item = evidence_core.from_draft(
-                self.store,
-                kind=draft.kind,
-                document_id=draft.document_id,
-                start=draft.start,
-                end=draft.end,
-                url=draft.url,
-                path=draft.path,
-                note=draft.note,
-                source_id=draft.source_id,
-                credibility=draft.credibility,
-                stances=draft.stances,
-            )
+            item = self._build_evidence(draft, store)
         except VerifyError as exc:
             self.notify(escape(str(exc)), severity="error")
             return
+        self._save_built_evidence(item, draft.kind.value)
+
+    def _save_built_evidence(self, item: Evidence, kind: str) -> None:
         new = self.edit(lambda c: actions.add_evidence(c, item), "evidence.add")
         if new is not None:
-            self.notify(f"Attached {draft.kind.value} evidence")
+            self.notify(f"Attached {kind} evidence")
 
     def action_new_claim(self) -> None:
         def done(result: NewClaim | None) -> None:
