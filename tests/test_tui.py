@@ -54,7 +54,7 @@ async def test_list_and_side_by_side_accounts(sample_path: Path, tmp_path: Path)
         columns = app.query(".account-column")
         assert len(columns) == 3
         heads = [str(c.query_one(".account-head").render()) for c in columns]
-        assert "Gladkov" in heads[0] and heads[0].rstrip().endswith("D")
+        assert "Gladkov" in heads[0] and heads[0].startswith("1.  D ")
         assert "Ukrainian officials" in heads[1]
         # Columns sit side by side: same top row, increasing x.
         regions = [c.region for c in columns]

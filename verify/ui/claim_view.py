@@ -63,8 +63,10 @@ class AccountColumn(Vertical):
         src = self.ctx.sources.get(acc.source_id or "")
         head = Text(f"{self.index + 1}. ", style="bold")
         if src is not None:
+            # The grade first: it stays on the header's first line however the name wraps.
+            head.append(f" {src.grade} ", style="bold reverse")
+            head.append(" ")
             head.append_text(line(src.name, 60, style="bold"))
-            head.append(f"  {src.grade}", style="bold reverse")
         else:
             head.append("unattributed", style="italic")
         yield Static(head, classes="account-head")
