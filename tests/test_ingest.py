@@ -258,14 +258,16 @@ def test_stdin_ingest(cli, tmp_path: Path) -> None:
     assert res.code == 0 and res.json_lines()[0]["address"] == "stdin"
 
 
-def test_url_and_file_evidence_are_archived(sample: Store, tmp_path: Path,
-                                            local_server: str) -> None:
+def test_url_and_file_evidence_are_archived(
+    sample: Store, tmp_path: Path, local_server: str
+) -> None:
     from verify import evidence
     from verify.errors import VerifyError
     from verify.models import EvidenceKind
 
-    page = evidence.from_draft(sample, kind=EvidenceKind.url, url=f"{local_server}/story",
-                               credibility=2)
+    page = evidence.from_draft(
+        sample, kind=EvidenceKind.url, url=f"{local_server}/story", credibility=2
+    )
     assert page.kind is EvidenceKind.url and page.document_id
     assert "1,200 homes" in sample.get_document(page.document_id).text
     scan = tmp_path / "statement.pdf"

@@ -375,3 +375,13 @@ async def test_attach_a_file_in_the_background(sample_path: Path, tmp_path: Path
     assert ev.kind is EvidenceKind.file and ev.file_name == "ministry-statement.txt"
     with Store.open(sample_path) as s:
         assert "shot down" in s.get_document(ev.document_id).text  # type: ignore[arg-type]
+
+
+def test_demo_copies_are_pruned(tmp_path: Path) -> None:
+    from verify.sample import KEEP_DEMOS, fresh_demo_casebook
+
+    made = [fresh_demo_casebook(tmp_path) for _ in range(KEEP_DEMOS + 3)]
+    left = sorted(tmp_path.glob("demo-*.casebook"))
+    assert len(left) <= KEEP_DEMOS + 1 and made[-1] in left
+    with Store.open(made[-1]) as s:
+        assert s.count_claims() == 6

@@ -546,8 +546,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if os.environ.get("NO_COLOR"):
-        os.environ.setdefault("TEXTUAL_COLOR_SYSTEM", "standard")
     try:
         return _main(argv)
     except VerifyError as exc:

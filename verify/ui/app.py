@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -206,9 +207,12 @@ class VerifyApp(App[int]):
         else:
             try:
                 self.ctx = self._claim_context(self.store.get_claim(current.id))
-            except VerifyError as exc:
+            except (VerifyError, sqlite3.DatabaseError) as exc:
                 self.ctx = None
-                self.notify(escape(str(exc)), severity="error")
+                self.notify(
+                    escape(f"cannot show this claim: {exc}; `verify check` tells what is damaged"),
+                    severity="error",
+                )
         self.claim_view.show(self.ctx)
 
     @on(ClaimList.Highlighted)
@@ -300,7 +304,7 @@ class VerifyApp(App[int]):
             self.notify(escape(str(exc)), title="Not saved", severity="error", timeout=8)
             self.refresh_all(keep=claim.id)
             return None
-        except VerifyError as exc:
+        except (VerifyError, sqlite3.DatabaseError) as exc:
             self.notify(escape(str(exc)), severity="error")
             return None
         self.refresh_all(keep=new.id)
