@@ -385,3 +385,17 @@ def test_demo_copies_are_pruned(tmp_path: Path) -> None:
     assert len(left) <= KEEP_DEMOS + 1 and made[-1] in left
     with Store.open(made[-1]) as s:
         assert s.count_claims() == 6
+
+
+async def test_every_key_on_an_empty_casebook_is_safe(tmp_path: Path) -> None:
+    app = app_for(tmp_path / "empty.casebook", tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ["v", "r", "a", "e", "g", "m", "d", "u", "ctrl+r", "t", "slash", "escape",
+                    "question_mark"]:
+            await pilot.press(key)
+            await pilot.pause()
+            while len(app.screen_stack) > 1:
+                await pilot.press("escape")
+                await pilot.pause()
+        assert app.is_running and app.ctx is None
+        assert "No claim selected" in str(app.query_one("#claim-empty").render())
