@@ -29,6 +29,9 @@ def _out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+IMPORT_FORMATS = ("auto", "json", "jsonl", "tsv", "csv", "claimreview")
+
+
 def open_store(args: argparse.Namespace, create: bool = False) -> Store:
     path, is_default = paths.casebook_path(getattr(args, "casebook", None))
     return Store.open(path, create=create or is_default)
@@ -490,9 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("import", cmd_import, "import claims: portable JSON, JSON lines, TSV/CSV, ClaimReview")
     p.add_argument("file", help="file to import, '-' for standard input")
-    p.add_argument(
-        "--format", choices=["auto", "json", "jsonl", "tsv", "csv", "claimreview"], default="auto"
-    )
+    p.add_argument("--format", choices=IMPORT_FORMATS, default="auto")
 
     p = add("quote", cmd_quote, "locate a quote in a text file (catches misquotes)")
     p.add_argument("--source", required=True, help="text file to search")

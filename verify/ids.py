@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 
 ID_PATTERN = r"^[a-z][a-z0-9-]{1,47}$"
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: ids get read aloud and retyped
-_ID_RE = re.compile(ID_PATTERN)
 
 
 def new_id(prefix: str) -> str:
@@ -25,7 +23,3 @@ def stable_id(prefix: str, *parts: str) -> str:
         n, r = divmod(n, len(_ALPHABET))
         chars.append(_ALPHABET[r])
     return f"{prefix}-" + "".join(chars)
-
-
-def is_valid_id(value: str) -> bool:
-    return bool(_ID_RE.match(value))

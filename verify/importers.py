@@ -23,7 +23,6 @@ from verify.inputs import read_input
 from verify.models import Claim, ClaimStatus, Settings, Verdict
 from verify.store import Store
 
-FORMATS = ("auto", "json", "jsonl", "tsv", "csv", "claimreview")
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 _DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 

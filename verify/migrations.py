@@ -61,14 +61,9 @@ MIGRATIONS: dict[int, list[Step]] = {
         )""",
     ],
     # 2: tags as a summary column (the list filter ranks on them without loading claims),
-    # content-addressed file evidence, and indexes for lookups by ref and by event target.
+    # and indexes for lookups by ref and by event target.
     2: [
         "ALTER TABLE claims ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
-        """CREATE TABLE blobs (
-            sha256 TEXT PRIMARY KEY,
-            media_type TEXT NOT NULL,
-            data BLOB NOT NULL
-        )""",
         "CREATE INDEX idx_claims_ref ON claims (ref)",
         "CREATE INDEX idx_events_target ON events (target)",
         """UPDATE claims SET tags = COALESCE(

@@ -346,9 +346,6 @@ class Store:
             texts.append(search)
         return ids, texts
 
-    def claim_ids(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT id FROM claims ORDER BY created, id")]
-
     def get_claim(self, claim_id: str) -> Claim:
         row = self.conn.execute("SELECT body FROM claims WHERE id = ?", (claim_id,)).fetchone()
         if row is None:
@@ -567,21 +564,6 @@ class Store:
             meta = doc.model_dump(mode="json", exclude={"text"})
             self._log("document.archive", f"document:{doc.id}", None, meta)
         return True
-
-    def put_blob(self, data: bytes, media_type: str) -> str:
-        digest = hashlib.sha256(data).hexdigest()
-        self.conn.execute(
-            "INSERT INTO blobs (sha256, media_type, data) VALUES (?, ?, ?) "
-            "ON CONFLICT (sha256) DO NOTHING",
-            (digest, media_type, data),
-        )
-        return digest
-
-    def get_blob(self, digest: str) -> bytes:
-        row = self.conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (digest,)).fetchone()
-        if row is None:
-            raise NotFoundError(f"no stored file with sha256 {digest}")
-        return bytes(row[0])
 
     # -- undo / redo ---------------------------------------------------------------------
 

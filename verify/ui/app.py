@@ -103,7 +103,6 @@ class VerifyApp(App[int]):
         self._data_version = self.store.data_version()
         self._save_timer: object | None = None
         self._detail_timer: object | None = None
-        self._matcher: Callable[[Claim], list[tuple[str, float, str, str | None]]] | None = None
 
     # -- layout --------------------------------------------------------------------------
 
@@ -179,16 +178,10 @@ class VerifyApp(App[int]):
 
     # -- showing claims ------------------------------------------------------------------
 
-    def set_matcher(
-        self, matcher: Callable[[Claim], list[tuple[str, float, str, str | None]]]
-    ) -> None:
-        """Where the "already checked?" matches for the shown claim come from."""
-        self._matcher = matcher
-
     def _claim_context(self, claim: Claim) -> ClaimContext:
         sources = self.store.sources_for(claim)
         documents = self.store.documents_for(claim)
-        matches = self._matcher(claim) if self._matcher else self._already_checked(claim)
+        matches = self._already_checked(claim)
         return ClaimContext(claim, self.store.settings(), sources, documents, matches)
 
     def _already_checked(self, claim: Claim) -> list[tuple[str, float, str, str | None]]:
