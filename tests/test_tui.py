@@ -399,3 +399,20 @@ async def test_every_key_on_an_empty_casebook_is_safe(tmp_path: Path) -> None:
                 await pilot.pause()
         assert app.is_running and app.ctx is None
         assert "No claim selected" in str(app.query_one("#claim-empty").render())
+
+
+async def test_grade_sources_and_assess_accounts(sample_path: Path, tmp_path: Path) -> None:
+    app = app_for(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        await pilot.pause()
+        app.screen.query_one("#grade-0").value = "B"
+        app.screen.query_one("#assess-1").value = "supported"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    saved = claim(sample_path, BELGOROD)
+    assert saved.accounts[1].assessment.value == "supported"
+    with Store.open(sample_path) as s:
+        assert s.get_source(saved.accounts[0].source_id).grade == "B"  # type: ignore[arg-type]
+        last = s.events()[-1]
+        assert last.action == "claim.grade"

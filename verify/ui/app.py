@@ -29,6 +29,7 @@ from verify.ui.dialogs import (
     AccountDialog,
     ConfirmDialog,
     GradeDialog,
+    Grading,
     NewAccount,
     NewClaim,
     NewClaimDialog,
@@ -66,7 +67,9 @@ class VerifyApp(App[int]):
             id="evidence",
             tooltip="Passage, URL, file or note, with stances",
         ),
-        Binding("g", "grade", "Grade", id="grade", tooltip="Grade sources A–F"),
+        Binding(
+            "g", "grade", "Grade", id="grade", tooltip="Grade sources A–F, assess each account"
+        ),
         Binding("n", "new_claim", "New", id="new_claim"),
         Binding("d", "documents", "Docs", id="documents", tooltip="Archived documents"),
         Binding("m", "ach", "Matrix", id="ach", tooltip="Evidence × accounts (ACH)"),
@@ -405,21 +408,25 @@ class VerifyApp(App[int]):
             if sid and sid in ctx.sources and ctx.sources[sid] not in seen:
                 seen.append(ctx.sources[sid])
 
-        def done(grades: dict[str, str] | None) -> None:
-            if not grades:
+        def done(result: Grading | None) -> None:
+            if result is None or not (result.grades or result.assessments):
                 return
-            changed = [
-                ctx.sources[sid].model_copy(update={"grade": g}) for sid, g in grades.items()
+            regraded = [
+                ctx.sources[sid].model_copy(update={"grade": g}) for sid, g in result.grades.items()
             ]
-            try:
-                self.store.put_sources(changed)
-            except VerifyError as exc:
-                self.notify(escape(str(exc)), severity="error")
-                return
-            self.refresh_all()
-            self.notify(f"Regraded {len(changed)} source(s)")
 
-        self.push_screen(GradeDialog(seen), done)
+            def assess(claim: Claim) -> Claim:
+                for account_id, assessment in result.assessments.items():
+                    claim = actions.set_assessment(claim, account_id, assessment)
+                return claim
+
+            # Grades and assessments land together, as one action.
+            if self.edit(assess, "claim.grade", regraded) is not None:
+                self.notify(
+                    f"Saved {len(regraded)} grade(s), {len(result.assessments)} assessment(s)"
+                )
+
+        self.push_screen(GradeDialog(seen, list(ctx.claim.accounts)), done)
 
     def action_evidence(self) -> None:
         claim = self._require_claim()

@@ -8,12 +8,12 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from verify.grading import SOURCE_GRADES
-from verify.models import RatingLabel, Source
+from verify.models import Account, Assessment, RatingLabel, Source
 from verify.ui.safe import line
 
 LABEL_COLOUR = {
@@ -188,37 +188,71 @@ class AccountDialog(ModalScreen[NewAccount | None]):
         self.dismiss(self._result() if event.button.id == "save" else None)
 
 
-class GradeDialog(ModalScreen[dict[str, str] | None]):
-    """Grade the reliability (A–F) of the sources behind this claim's accounts and evidence."""
+@dataclass
+class Grading:
+    grades: dict[str, str]
+    """Source id -> new reliability grade, for the sources that changed."""
+    assessments: dict[str, Assessment]
+    """Account id -> new assessment, for the accounts that changed."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, sources: list[Source]) -> None:
+ASSESSMENT_OPTIONS = [(a.value, a.value) for a in Assessment]
+
+
+class GradeDialog(ModalScreen[Grading | None]):
+    """Grade the sources behind a claim (A–F) and assess each of its accounts."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="dialog.save"),
+        Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
+    ]
+
+    def __init__(self, sources: list[Source], accounts: list[Account]) -> None:
         super().__init__()
         self.sources = sources
+        self.accounts = accounts
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide", id="grade-dialog"):
-            yield Label("Source reliability (Admiralty A–F)", classes="dialog-title")
+        with VerticalScroll(classes="dialog wide", id="grade-dialog"):
+            yield Label("Source reliability (Admiralty A–F)  Ctrl+S saves, Esc cancels",
+                        classes="dialog-title")
             if not self.sources:
                 yield Static("This claim cites no sources yet.")
             for i, src in enumerate(self.sources):
                 yield Label(line(src.name, 70))
                 yield Select(GRADE_OPTIONS, value=src.grade, allow_blank=False, id=f"grade-{i}")
+            if self.accounts:
+                yield Label("Accounts: supported, refuted or unresolved", classes="dialog-title")
+            for i, acc in enumerate(self.accounts):
+                yield Label(line(f"{i + 1}. {acc.statement}", 70))
+                yield Select(
+                    ASSESSMENT_OPTIONS,
+                    value=acc.assessment.value,
+                    allow_blank=False,
+                    id=f"assess-{i}",
+                )
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id != "save":
+        if event.button.id == "save":
+            self.action_save()
+        else:
             self.dismiss(None)
-            return
+
+    def action_save(self) -> None:
         grades = {}
         for i, src in enumerate(self.sources):
             value = self.query_one(f"#grade-{i}", Select).value
             if isinstance(value, str) and value != src.grade:
                 grades[src.id] = value
-        self.dismiss(grades)
+        assessments = {}
+        for i, acc in enumerate(self.accounts):
+            value = self.query_one(f"#assess-{i}", Select).value
+            if isinstance(value, str) and value != acc.assessment.value:
+                assessments[acc.id] = Assessment(value)
+        self.dismiss(Grading(grades, assessments))
 
 
 class ConfirmDialog(ModalScreen[bool]):
