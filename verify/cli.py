@@ -438,6 +438,8 @@ def cmd_tui(args: argparse.Namespace) -> int:
         path = Path(args.path)
     else:
         path, _ = paths.casebook_path(args.casebook)
+    if not path.exists():
+        _err(f"starting a new casebook at {path}")
     preflight(path)
     return run_tui(path)
 
