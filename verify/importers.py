@@ -207,8 +207,8 @@ def add_claims(store: Store, claims: list[Claim], source: str) -> None:
         for claim in claims:
             if store.conn.execute("SELECT 1 FROM claims WHERE id = ?", (claim.id,)).fetchone():
                 continue
-            store._write_claim_row(claim)
-        store._log(
+            store.tx_write_claim_row(claim)
+        store.tx_log(
             "import",
             "casebook",
             None,

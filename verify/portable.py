@@ -101,11 +101,7 @@ def import_casebook(store: Store, data: dict[str, Any]) -> dict[str, int]:
     with store.transaction() as conn:
         empty = store.count_claims() == 0 and not store.sources()
         if empty:
-            conn.execute(
-                "UPDATE meta SET value = ? WHERE key='settings'",
-                (dump_json(settings),),
-            )
-            store._settings = None
+            store.tx_replace_settings(settings)
         for source in sources:
             row = conn.execute("SELECT body FROM sources WHERE id = ?", (source.id,)).fetchone()
             if row is None:
@@ -115,7 +111,7 @@ def import_casebook(store: Store, data: dict[str, Any]) -> dict[str, int]:
                 )
                 added["sources"] += 1
         for doc, raw in docs:
-            if store._insert_document(doc, raw, log=False):
+            if store.tx_insert_document(doc, raw, log=False):
                 added["documents"] += 1
         for claim in claims:
             row = conn.execute("SELECT body FROM claims WHERE id = ?", (claim.id,)).fetchone()
@@ -126,11 +122,11 @@ def import_casebook(store: Store, data: dict[str, Any]) -> dict[str, int]:
                 raise VerifyError(
                     f"claim {claim.id} is already in the casebook with different content"
                 )
-            store._write_claim_row(claim)
+            store.tx_write_claim_row(claim)
             added["claims"] += 1
         if added["claims"] or added["sources"] or added["documents"]:
             for event in events:
-                store._log(
+                store.tx_log(
                     event.action,
                     event.target,
                     event.before,

@@ -190,6 +190,8 @@ class Store:
         return dest
 
     # -- transactions and events ---------------------------------------------------------
+    # Methods named tx_* are the pieces of an action: call them inside `transaction()`, so
+    # that several of them (an import, an ingest, a merge) land together or not at all.
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -217,7 +219,7 @@ class Store:
                     self.conn.execute("ROLLBACK")
                 raise VerifyError(f"could not save to the casebook: {exc}") from None
 
-    def _log(
+    def tx_log(
         self,
         action: str,
         target: str,
@@ -267,13 +269,18 @@ class Store:
             self.conn.execute(
                 "UPDATE meta SET value = ? WHERE key='settings'", (dump_json(settings),)
             )
-            self._log(
+            self.tx_log(
                 action,
                 "casebook",
                 before.model_dump(mode="json"),
                 settings.model_dump(mode="json"),
             )
         self._settings = settings
+
+    def tx_replace_settings(self, settings: Settings) -> None:
+        """Take another casebook's settings wholesale (restoring from a portable file)."""
+        self.conn.execute("UPDATE meta SET value = ? WHERE key='settings'", (dump_json(settings),))
+        self._settings = None
 
     # -- claims --------------------------------------------------------------------------
 
@@ -369,7 +376,7 @@ class Store:
         row = self.conn.execute("SELECT id FROM claims WHERE ref = ? LIMIT 1", (ref,)).fetchone()
         return row[0] if row else None
 
-    def _write_claim_row(self, claim: Claim) -> None:
+    def tx_write_claim_row(self, claim: Claim) -> None:
         self.conn.execute(
             "INSERT INTO claims (id, ref, text, status, verdict, accounts, evidence, revision, "
             "created, updated, body, tags, search) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -400,15 +407,15 @@ class Store:
     def add_claim(self, claim: Claim, action: str = "claim.create") -> Claim:
         """Store a new claim as one action."""
         with self.transaction():
-            self._insert_claim(claim, action)
+            self.tx_insert_claim(claim, action)
         return claim
 
-    def _insert_claim(self, claim: Claim, action: str) -> None:
+    def tx_insert_claim(self, claim: Claim, action: str) -> None:
         exists = self.conn.execute("SELECT 1 FROM claims WHERE id = ?", (claim.id,)).fetchone()
         if exists:
             raise VerifyError(f"a claim with id {claim.id} already exists")
-        self._write_claim_row(claim)
-        self._log(action, f"claim:{claim.id}", None, claim.model_dump(mode="json"))
+        self.tx_write_claim_row(claim)
+        self.tx_log(action, f"claim:{claim.id}", None, claim.model_dump(mode="json"))
 
     def save_claim(self, claim: Claim, action: str) -> Claim:
         """Write an edited claim if nobody changed it since it was read; returns the new state.
@@ -416,9 +423,9 @@ class Store:
         `claim.revision` must be the revision that was read; the stored one becomes +1.
         """
         with self.transaction():
-            return self._update_claim(claim, action)
+            return self.tx_update_claim(claim, action)
 
-    def _update_claim(self, claim: Claim, action: str) -> Claim:
+    def tx_update_claim(self, claim: Claim, action: str) -> Claim:
         row = self.conn.execute(
             "SELECT revision, body FROM claims WHERE id = ?", (claim.id,)
         ).fetchone()
@@ -431,8 +438,8 @@ class Store:
             )
         new = claim.model_copy(update={"revision": claim.revision + 1, "updated": self.clock()})
         new = Claim.model_validate_json(dump_json(new))
-        self._write_claim_row(new)
-        self._log(action, f"claim:{claim.id}", json.loads(row[1]), new.model_dump(mode="json"))
+        self.tx_write_claim_row(new)
+        self.tx_log(action, f"claim:{claim.id}", json.loads(row[1]), new.model_dump(mode="json"))
         return new
 
     def save_claim_with_sources(
@@ -441,18 +448,18 @@ class Store:
         """A claim edit that also creates or regrades sources, as one transaction."""
         with self.transaction():
             for source in sources:
-                self._put_source(source, "source.save")
-            return self._update_claim(claim, action)
+                self.tx_put_source(source, "source.save")
+            return self.tx_update_claim(claim, action)
 
     def save_claims(self, changes: Sequence[tuple[Claim, str]]) -> list[Claim]:
         """Several claim edits as one action (a merge touches two claims)."""
         with self.transaction():
-            return [self._update_claim(claim, action) for claim, action in changes]
+            return [self.tx_update_claim(claim, action) for claim, action in changes]
 
     def put_sources(self, sources: Sequence[Source], action: str = "source.grade") -> None:
         with self.transaction():
             for source in sources:
-                self._put_source(source, action)
+                self.tx_put_source(source, action)
 
     def data_version(self) -> int:
         """Changes whenever another connection commits: the TUI polls it to reload."""
@@ -462,7 +469,7 @@ class Store:
         """Read, edit and write one claim in a single transaction (CLI-style actions)."""
         with self.transaction():
             current = self.get_claim(claim_id)
-            return self._update_claim(edit(current), action)
+            return self.tx_update_claim(edit(current), action)
 
     # -- sources -------------------------------------------------------------------------
 
@@ -502,10 +509,10 @@ class Store:
 
     def put_source(self, source: Source, action: str = "source.save") -> Source:
         with self.transaction():
-            self._put_source(source, action)
+            self.tx_put_source(source, action)
         return source
 
-    def _put_source(self, source: Source, action: str) -> None:
+    def tx_put_source(self, source: Source, action: str) -> None:
         row = self.conn.execute("SELECT body FROM sources WHERE id = ?", (source.id,)).fetchone()
         self.conn.execute(
             "INSERT INTO sources (id, name, grade, body) VALUES (?, ?, ?, ?) "
@@ -514,7 +521,7 @@ class Store:
             (source.id, source.name, source.grade, dump_json(source)),
         )
         before = json.loads(row[0]) if row else None
-        self._log(action, f"source:{source.id}", before, source.model_dump(mode="json"))
+        self.tx_log(action, f"source:{source.id}", before, source.model_dump(mode="json"))
 
     # -- documents -----------------------------------------------------------------------
 
@@ -540,9 +547,9 @@ class Store:
     def add_document(self, doc: Document, raw: bytes) -> bool:
         """Archive a document; False when the same content is already archived."""
         with self.transaction():
-            return self._insert_document(doc, raw)
+            return self.tx_insert_document(doc, raw)
 
-    def _insert_document(self, doc: Document, raw: bytes, log: bool = True) -> bool:
+    def tx_insert_document(self, doc: Document, raw: bytes, log: bool = True) -> bool:
         if hashlib.sha256(raw).hexdigest() != doc.id:
             raise VerifyError("document id does not match the sha256 of its content")
         if self.has_document(doc.id):
@@ -562,7 +569,7 @@ class Store:
         )
         if log:
             meta = doc.model_dump(mode="json", exclude={"text"})
-            self._log("document.archive", f"document:{doc.id}", None, meta)
+            self.tx_log("document.archive", f"document:{doc.id}", None, meta)
         return True
 
     # -- undo / redo ---------------------------------------------------------------------
@@ -576,7 +583,7 @@ class Store:
             event = _event(row)
             self._apply(event.target, event.after, event.before)
             self.conn.execute("UPDATE events SET undone = 1 WHERE seq = ?", (event.seq,))
-            self._log("undo", event.target, {"seq": event.seq}, None)
+            self.tx_log("undo", event.target, {"seq": event.seq}, None)
             return event
 
     def redo(self) -> Event | None:
@@ -596,7 +603,7 @@ class Store:
             event = _event(row)
             self._apply(event.target, event.before, event.after)
             self.conn.execute("UPDATE events SET undone = 0 WHERE seq = ?", (event.seq,))
-            self._log("redo", event.target, {"seq": event.seq}, None)
+            self.tx_log("redo", event.target, {"seq": event.seq}, None)
             return event
 
     def _last_undoable(self) -> Sequence[Any] | None:
@@ -630,7 +637,7 @@ class Store:
                 restored = restored.model_copy(
                     update={"revision": current_rev + 1, "updated": self.clock()}
                 )
-                self._write_claim_row(restored)
+                self.tx_write_claim_row(restored)
         elif kind == "source":
             if state is None:
                 self.conn.execute("DELETE FROM sources WHERE id = ?", (ident,))

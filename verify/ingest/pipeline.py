@@ -194,7 +194,7 @@ def ingest(store: Store, archived: Archived) -> IngestResult:
     now = store.clock()
     known = {s.id: s for s in store.sources()}
     with store.transaction():
-        store._insert_document(doc, archived.raw)
+        store.tx_insert_document(doc, archived.raw)
         groups: dict[str, list[Candidate]] = {}
         for cand in analysis.candidates:
             groups.setdefault(cand.group, []).append(cand)
@@ -203,7 +203,7 @@ def ingest(store: Store, archived: Archived) -> IngestResult:
             for cand in members:
                 source, created = _source_for(known, cand.speaker, cand.anonymous)
                 if source is not None and created:
-                    store._put_source(source, "source.create")
+                    store.tx_put_source(source, "source.create")
                 accounts.append(
                     Account(
                         id=new_id("a"),
@@ -220,7 +220,7 @@ def ingest(store: Store, archived: Archived) -> IngestResult:
                 result.duplicates += len(accounts) - len(fresh)
                 if fresh:
                     result.attached += len(fresh)
-                    store._update_claim(
+                    store.tx_update_claim(
                         target.model_copy(update={"accounts": [*target.accounts, *fresh]}),
                         "ingest.attach",
                     )
@@ -240,6 +240,6 @@ def ingest(store: Store, archived: Archived) -> IngestResult:
                 updated=at,
                 extra={"ingested_from": doc.address} if doc.address else {},
             )
-            store._insert_claim(claim, "ingest.propose")
+            store.tx_insert_claim(claim, "ingest.propose")
             result.claims.append(claim.id)
     return result

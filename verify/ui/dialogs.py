@@ -214,8 +214,10 @@ class GradeDialog(ModalScreen[Grading | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide", id="grade-dialog"):
-            yield Label("Source reliability (Admiralty A–F)  Ctrl+S saves, Esc cancels",
-                        classes="dialog-title")
+            yield Label(
+                "Source reliability (Admiralty A–F)  Ctrl+S saves, Esc cancels",
+                classes="dialog-title",
+            )
             if not self.sources:
                 yield Static("This claim cites no sources yet.")
             for i, src in enumerate(self.sources):
