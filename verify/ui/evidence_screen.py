@@ -114,6 +114,9 @@ class EvidenceScreen(ModalScreen[EvidenceDraft | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
+        # Compact controls: on an 80x24 terminal the document keeps most of the dialog.
+        for widget in self.query("Select, Input, Button, RadioSet"):
+            widget.compact = True  # type: ignore[attr-defined]
         self._show_kind()
         if self.documents:
             self._load_document(self.documents[0].id)
