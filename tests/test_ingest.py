@@ -263,19 +263,20 @@ def test_url_and_file_evidence_are_archived(
 ) -> None:
     from verify import evidence
     from verify.errors import VerifyError
+    from verify.evidence import EvidenceDraft
     from verify.models import EvidenceKind
 
     page = evidence.from_draft(
-        sample, kind=EvidenceKind.url, url=f"{local_server}/story", credibility=2
+        sample, EvidenceDraft(EvidenceKind.url, url=f"{local_server}/story", credibility=2)
     )
     assert page.kind is EvidenceKind.url and page.document_id
     assert "1,200 homes" in sample.get_document(page.document_id).text
     scan = tmp_path / "statement.pdf"
     scan.write_bytes(b"%PDF-1.4 binary \x00\x01 body")
-    copied = evidence.from_draft(sample, kind=EvidenceKind.file, path=str(scan))
+    copied = evidence.from_draft(sample, EvidenceDraft(EvidenceKind.file, path=str(scan)))
     assert copied.file_name == "statement.pdf" and copied.document_id
     assert sample.document_raw(copied.document_id) == scan.read_bytes()
     with pytest.raises(VerifyError, match="cannot reach"):
-        evidence.from_draft(sample, kind=EvidenceKind.url, url="http://127.0.0.1:9/x")
+        evidence.from_draft(sample, EvidenceDraft(EvidenceKind.url, url="http://127.0.0.1:9/x"))
     with pytest.raises(VerifyError, match="http"):
-        evidence.from_draft(sample, kind=EvidenceKind.url, url="file:///etc/passwd")
+        evidence.from_draft(sample, EvidenceDraft(EvidenceKind.url, url="file:///etc/passwd"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify import actions
@@ -12,23 +13,30 @@ from verify.models import Evidence, EvidenceKind, Stance
 from verify.store import Store
 
 
-def from_draft(
-    store: Store,
-    *,
-    kind: EvidenceKind,
-    document_id: str = "",
-    start: int = 0,
-    end: int = 0,
-    url: str = "",
-    path: str = "",
-    note: str = "",
-    source_id: str | None = None,
-    credibility: int = 6,
-    stances: dict[str, Stance] | None = None,
-) -> Evidence:
+@dataclass
+class EvidenceDraft:
+    """What a reviewer has filled in for a new evidence item, before it is built."""
+
+    kind: EvidenceKind
+    document_id: str = ""
+    start: int = 0
+    end: int = 0
+    """For passages: [start, end) character offsets into the document's text."""
+    url: str = ""
+    path: str = ""
+    note: str = ""
+    source_id: str | None = None
+    credibility: int = 6
+    stances: dict[str, Stance] = field(default_factory=dict)
+
+
+def from_draft(store: Store, draft: EvidenceDraft) -> Evidence:
     """An Evidence item; URLs are fetched and files read, and both archived in the casebook."""
     at = store.clock()
-    stances = stances or {}
+    kind, source_id, credibility = draft.kind, draft.source_id, draft.credibility
+    stances = dict(draft.stances)
+    document_id, start, end = draft.document_id, draft.start, draft.end
+    url, path, note = draft.url, draft.path, draft.note
     if kind is EvidenceKind.passage:
         if not document_id:
             raise VerifyError("choose a document first")

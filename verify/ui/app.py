@@ -17,7 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from verify import actions, grading, paths
+from verify import evidence as evidence_core
 from verify.errors import StaleWriteError, VerifyError
+from verify.evidence import EvidenceDraft
 from verify.ids import new_id
 from verify.listfilter import ListFilter
 from verify.models import Claim, Evidence, EvidenceKind, Source, utcnow
@@ -36,7 +38,7 @@ from verify.ui.dialogs import (
     TextDialog,
     VerdictDialog,
 )
-from verify.ui.evidence_screen import EvidenceDraft, EvidenceScreen
+from verify.ui.evidence_screen import EvidenceScreen
 from verify.ui.screens import AchScreen, DocumentScreen, HelpScreen
 
 THEMES = ("textual-dark", "textual-light")
@@ -454,32 +456,15 @@ class VerifyApp(App[int]):
             with Store.open(
                 self.casebook_path, actor=self.store.actor, clock=self.store.clock
             ) as store:
-                item = self._build_evidence(draft, store)
+                item = evidence_core.from_draft(store, draft)
         except VerifyError as exc:
             self.call_from_thread(self.notify, escape(str(exc)), severity="error")
             return
         self.call_from_thread(self._save_built_evidence, item, draft.kind.value)
 
-    def _build_evidence(self, draft: EvidenceDraft, store: Store) -> Evidence:
-        from verify import evidence as evidence_core
-
-        return evidence_core.from_draft(
-            store,
-            kind=draft.kind,
-            document_id=draft.document_id,
-            start=draft.start,
-            end=draft.end,
-            url=draft.url,
-            path=draft.path,
-            note=draft.note,
-            source_id=draft.source_id,
-            credibility=draft.credibility,
-            stances=draft.stances,
-        )
-
     def _save_evidence(self, draft: EvidenceDraft, store: Store) -> None:
         try:
-            item = self._build_evidence(draft, store)
+            item = evidence_core.from_draft(store, draft)
         except VerifyError as exc:
             self.notify(escape(str(exc)), severity="error")
             return

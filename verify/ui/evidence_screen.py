@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
+from verify.evidence import EvidenceDraft
 from verify.grading import INFO_GRADES
 from verify.models import AnchorStatus, Claim, Document, EvidenceKind, Source, Stance
 from verify.ui.document_area import DocumentArea
@@ -24,20 +23,6 @@ STANCE_OPTIONS = [
     ("−− strongly inconsistent", Stance.strongly_inconsistent.value),
 ]
 CREDIBILITY_OPTIONS = [(f"{n}  {d}", n) for n, d in INFO_GRADES.items()]
-
-
-@dataclass
-class EvidenceDraft:
-    kind: EvidenceKind
-    document_id: str = ""
-    start: int = 0
-    end: int = 0
-    url: str = ""
-    path: str = ""
-    note: str = ""
-    source_id: str | None = None
-    credibility: int = 6
-    stances: dict[str, Stance] = field(default_factory=dict)
 
 
 def anchors_for(claim: Claim, document_id: str) -> list[tuple[int, int, AnchorStatus]]:
