@@ -452,7 +452,7 @@ def preflight(path: Path) -> None:
     with Store.open(path, create=True) as store:
         try:
             store.count_claims()
-            store.summary_page(0, 50)
+            store.summaries(limit=50)
             store.settings()
         except sqlite3.DatabaseError as exc:
             raise VerifyError(

@@ -25,6 +25,15 @@ class ListFilter:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def update(self, claim_id: str, text: str) -> None:
+        """One claim's search text changed (or it is new): no need to re-read the others."""
+        try:
+            self.texts[self.ids.index(claim_id)] = text
+        except ValueError:
+            self.ids.append(claim_id)
+            self.texts.append(text)
+        self._last_query, self._last_hits = "", None
+
     def apply(self, query: str) -> list[str] | None:
         """Claim ids for `query`, best first; None means no filter (show everything)."""
         q = " ".join(query.lower().split())

@@ -32,6 +32,9 @@ BUSY_TIMEOUT_MS = 15_000
 
 Clock = Callable[[], datetime]
 
+SUMMARY_COLUMNS = "id, ref, text, status, verdict, accounts, evidence, updated, tags"
+"""What the claim list shows, in the order `_summary` reads them."""
+
 _OPEN: dict[tuple[int, int] | None, int] = {}
 """Casebook files (device, inode) this process has connections to, and how many."""
 
@@ -303,7 +306,7 @@ class Store:
         if status is not None:
             where.append("status = ?")
             args.append(status)
-        sql = "SELECT id, ref, text, status, verdict, accounts, evidence, updated, tags FROM claims"
+        sql = f"SELECT {SUMMARY_COLUMNS} FROM claims"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created, id"
@@ -311,22 +314,12 @@ class Store:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
         return [_summary(r) for r in self.conn.execute(sql, args)]
 
-    _SUMMARY_COLUMNS = "id, ref, text, status, verdict, accounts, evidence, updated, tags"
-
-    def summary_page(self, offset: int, limit: int) -> list[ClaimSummary]:
-        """One page of the claim list, in list order; cost does not grow with the offset much."""
-        rows = self.conn.execute(
-            f"SELECT {self._SUMMARY_COLUMNS} FROM claims ORDER BY created, id LIMIT ? OFFSET ?",
-            (limit, offset),
-        )
-        return [_summary(r) for r in rows]
-
     def summaries_for(self, ids: Sequence[str]) -> dict[str, ClaimSummary]:
         out: dict[str, ClaimSummary] = {}
         for i in range(0, len(ids), 500):
             chunk = list(ids[i : i + 500])
             marks = ",".join("?" * len(chunk))
-            sql = f"SELECT {self._SUMMARY_COLUMNS} FROM claims WHERE id IN ({marks})"
+            sql = f"SELECT {SUMMARY_COLUMNS} FROM claims WHERE id IN ({marks})"
             for r in self.conn.execute(sql, chunk):
                 out[r[0]] = _summary(r)
         return out

@@ -23,7 +23,7 @@ from verify.evidence import EvidenceDraft
 from verify.ids import new_id
 from verify.listfilter import ListFilter
 from verify.models import Claim, Evidence, EvidenceKind, Source, utcnow
-from verify.store import Clock, Store
+from verify.store import Clock, Store, search_text
 from verify.ui import state as ui_state
 from verify.ui.claim_list import ClaimList, ClaimRows
 from verify.ui.claim_view import ClaimContext, ClaimView
@@ -220,10 +220,17 @@ class VerifyApp(App[int]):
             self._show_current()
         self._remember_soon()
 
-    def refresh_all(self, keep: str | None = None) -> None:
-        """After a change: re-read the list and the shown claim."""
+    def refresh_all(self, keep: str | None = None, changed: Claim | None = None) -> None:
+        """After a change: re-read the list and the shown claim.
+
+        `changed` is the one claim this app just saved; the filter index then updates that
+        entry instead of re-reading every claim's search text.
+        """
         self.rows.invalidate()
-        self._filter_index = None
+        if changed is not None and self._filter_index is not None:
+            self._filter_index.update(changed.id, search_text(changed))
+        else:
+            self._filter_index = None
         query = self.filter_input.value
         if query:
             self._apply_filter(query)
@@ -305,7 +312,7 @@ class VerifyApp(App[int]):
         except (VerifyError, sqlite3.DatabaseError) as exc:
             self.notify(escape(str(exc)), severity="error")
             return None
-        self.refresh_all(keep=new.id)
+        self.refresh_all(keep=new.id, changed=new)
         return new
 
     def action_verdict(self) -> None:

@@ -70,7 +70,7 @@ class ClaimRows:
 
     def _load(self, page_no: int) -> list[ClaimSummary]:
         if self.ids is None:
-            return self.store.summary_page(page_no * PAGE, PAGE)
+            return self.store.summaries(offset=page_no * PAGE, limit=PAGE)
         wanted = self.ids[page_no * PAGE : (page_no + 1) * PAGE]
         found = self.store.summaries_for(wanted)
         return [found[i] for i in wanted if i in found]
