@@ -1,4 +1,4 @@
-"""Helpers shared by CLI tests."""
+"""Helpers shared by the tests: casebook digests and tampering behind verify's back."""
 
 from __future__ import annotations
 
@@ -16,3 +16,11 @@ def digest(path: Path) -> str:
     ]
     conn.close()
     return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def tamper(path: Path, sql: str) -> None:
+    """Change a casebook with plain SQLite, the way damage or another tool would."""
+    conn = sqlite3.connect(path)
+    conn.execute(sql)
+    conn.commit()
+    conn.close()

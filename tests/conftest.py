@@ -46,6 +46,21 @@ class FakeClock:
         return self.now
 
 
+def tui_app(casebook: Path, folder: Path, **settings: object):
+    """The TUI for tests: fixed clock and actor, no polling, no real keymap or state."""
+    from verify.ui.app import make_app
+
+    options: dict[str, object] = {
+        "clock": FakeClock(),
+        "actor": "tester",
+        "watch_interval": 0,
+        "keymap_path": folder / "keymap.json",
+    }
+    options.update(settings)
+    state = options.pop("state_path", folder / "state.json")
+    return make_app(casebook, state, **options)  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def casebook_path(tmp_path: Path) -> Path:
     return tmp_path / "test.casebook"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.anchor_cases import cases, score
+from tests.cli_helpers import tamper
 from tests.conftest import SEED
 from verify import anchor, grading
 from verify.models import (
@@ -213,7 +214,6 @@ def test_sufficiency_counts_independent_sources() -> None:
 
 
 def test_check_reports_drift_and_damage(cli, sample_path: Path) -> None:
-    import sqlite3
 
     from verify.store import Store
 
@@ -231,9 +231,6 @@ def test_check_reports_drift_and_damage(cli, sample_path: Path) -> None:
         s.save_claim(claim, "test.drift")
     res = cli("check", "--casebook", str(sample_path))
     assert res.code == 0 and "drift: claim c-2zjgpgfw evidence" in res.out
-    conn = sqlite3.connect(sample_path)
-    conn.execute("DELETE FROM documents")
-    conn.commit()
-    conn.close()
+    tamper(sample_path, "DELETE FROM documents")
     res = cli("check", "--casebook", str(sample_path))
     assert res.code == 1 and "is missing" in res.out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import digest
+from tests.cli_helpers import digest, tamper
 from tests.conftest import SAMPLE
 
 BELGOROD = "c-2zjgpgfw"
@@ -97,12 +97,8 @@ def test_check_passes_on_the_sample(cli, sample_path: Path) -> None:
 
 
 def test_check_names_damage(cli, sample_path: Path) -> None:
-    import sqlite3
 
-    conn = sqlite3.connect(sample_path)
-    conn.execute("UPDATE documents SET raw = X'00' WHERE rowid = 1")
-    conn.commit()
-    conn.close()
+    tamper(sample_path, "UPDATE documents SET raw = X'00' WHERE rowid = 1")
     res = cli("check", "--casebook", str(sample_path))
     assert res.code == 1 and "do not match their sha256" in res.out
 
@@ -158,12 +154,7 @@ def test_corrupt_and_future_casebooks(cli, tmp_path: Path, sample_path: Path) ->
     assert res.code == 1 and "not a casebook" in res.err
     assert bad.read_bytes() == b"garbage" * 100
 
-    import sqlite3
-
-    conn = sqlite3.connect(sample_path)
-    conn.execute("UPDATE meta SET value='7' WHERE key='schema_version'")
-    conn.commit()
-    conn.close()
+    tamper(sample_path, "UPDATE meta SET value='7' WHERE key='schema_version'")
     res = cli("list", "--casebook", str(sample_path))
     assert res.code == 1 and "newer than this verify" in res.err
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests import crash_campaign
-from tests.cli_helpers import digest
-from tests.conftest import FakeClock
+from tests.cli_helpers import digest, tamper
+from tests.conftest import tui_app
 from verify.errors import VerifyError
 from verify.importers import import_file
 from verify.store import Store
@@ -64,19 +64,13 @@ def test_corrupted_page_is_named_by_check_and_refused_by_the_tui(cli, sample_pat
 
 
 def test_deleted_document_body_is_named(cli, sample_path: Path) -> None:
-    conn = sqlite3.connect(sample_path)
-    conn.execute("UPDATE documents SET raw = X'' WHERE rowid = 1")
-    conn.commit()
-    conn.close()
+    tamper(sample_path, "UPDATE documents SET raw = X'' WHERE rowid = 1")
     res = cli("check", "--casebook", str(sample_path))
     assert res.code == 1 and "archived bytes do not match their sha256" in res.out
 
 
 def test_future_schema_is_refused_by_every_entry_point(cli, sample_path: Path) -> None:
-    conn = sqlite3.connect(sample_path)
-    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
+    tamper(sample_path, "UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     for args in (["check", "--casebook", str(sample_path)], [str(sample_path)]):
         res = cli(*args)
         assert res.code == 1 and "newer than this verify" in res.err
@@ -145,17 +139,8 @@ def test_read_only_casebook_is_a_clear_message(sample_path: Path) -> None:
 
 
 async def test_two_tuis_and_a_cli_on_one_casebook(sample_path: Path, tmp_path: Path) -> None:
-    from verify.ui.app import make_app
-
     def app(name: str):
-        return make_app(
-            sample_path,
-            tmp_path / f"{name}.json",
-            clock=FakeClock(),
-            actor=name,
-            watch_interval=0,
-            keymap_path=tmp_path / "k.json",
-        )
+        return tui_app(sample_path, tmp_path, actor=name, state_path=tmp_path / f"{name}.json")
 
     first, second = app("ana"), app("ben")
     async with first.run_test(size=(120, 36)) as p1, second.run_test(size=(120, 36)) as p2:

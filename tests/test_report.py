@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.conftest import REPO, FakeClock
+from tests.conftest import REPO, tui_app
 from verify.models import Account, Claim, ClaimStatus, Verdict
 from verify.report import markdown
 from verify.store import Store
@@ -150,15 +150,7 @@ def test_single_claim_export_to_file(cli, sample_path: Path, tmp_path: Path) -> 
 
 
 async def test_tui_export_from_the_command_palette(sample_path: Path, tmp_path: Path) -> None:
-    from verify.ui.app import make_app
-
-    app = make_app(
-        sample_path,
-        tmp_path / "state.json",
-        clock=FakeClock(),
-        watch_interval=0,
-        keymap_path=tmp_path / "k.json",
-    )
+    app = tui_app(sample_path, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()

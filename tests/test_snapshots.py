@@ -6,22 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FakeClock
-from verify.ui.app import make_app
+from tests.conftest import tui_app
 
 SIZE = (110, 32)
 
 
 @pytest.fixture
 def app(sample_path: Path, tmp_path: Path):
-    return make_app(
-        sample_path,
-        tmp_path / "state.json",
-        clock=FakeClock(),
-        actor="tester",
-        watch_interval=0,
-        keymap_path=tmp_path / "none.json",
-    )
+    return tui_app(sample_path, tmp_path)
 
 
 async def _no_blink(pilot) -> None:

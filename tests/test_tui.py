@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FakeClock
-from verify.models import AnchorStatus, Claim, EvidenceKind
+from tests.conftest import FakeClock, tui_app
+from verify.models import AnchorStatus, Claim, EvidenceKind, utcnow
 from verify.store import Store
-from verify.ui.app import VerifyApp, make_app
+from verify.ui.app import VerifyApp
 from verify.ui.claim_list import ClaimList
 
 BELGOROD = "c-2zjgpgfw"
@@ -18,15 +18,7 @@ SIZE = (120, 36)
 
 
 def app_for(path: Path, tmp_path: Path, **kw: object) -> VerifyApp:
-    return make_app(
-        path,
-        tmp_path / "state.json",
-        clock=FakeClock(),
-        actor="tester",
-        watch_interval=0,
-        keymap_path=tmp_path / "keymap.json",
-        **kw,
-    )
+    return tui_app(path, tmp_path, **kw)
 
 
 def claim(path: Path, claim_id: str) -> Claim:
@@ -231,7 +223,7 @@ async def test_stale_write_from_another_process_is_refused_and_reloaded(
 
 
 async def test_outside_changes_are_picked_up(sample_path: Path, tmp_path: Path) -> None:
-    app = make_app(sample_path, tmp_path / "state.json", watch_interval=0.05)
+    app = tui_app(sample_path, tmp_path, watch_interval=0.05, clock=utcnow)
     async with app.run_test(size=SIZE) as pilot:
         with Store.open(sample_path) as other:
             other.update_claim(BELGOROD, lambda c: c.model_copy(update={"claimant": "X"}), "e")
