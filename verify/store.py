@@ -430,6 +430,8 @@ class Store:
                 f"revision {claim.revision}); reload it and try again"
             )
         new = claim.model_copy(update={"revision": claim.revision + 1, "updated": self.clock()})
+        # model_copy does not validate: validate what is about to be stored, so an edit built
+        # with model_copy can never write a record the next read would refuse.
         new = Claim.model_validate_json(dump_json(new))
         self.tx_write_claim_row(new)
         self.tx_log(action, f"claim:{claim.id}", json.loads(row[1]), new.model_dump(mode="json"))
