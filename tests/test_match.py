@@ -164,6 +164,54 @@ def test_quality_on_clef_dev_does_not_regress() -> None:
         s = Store.open(Path(tmp) / "eval.casebook")
         add_claims(s, records_to_claims(s, load_claims()), "clef")
         queries, gold = load_queries("dev")
-        fig = evaluate(s, queries, gold, rerank=True)
+        fig = evaluate(s, queries, gold)
         s.close()
-    assert fig["MAP@5"] >= 0.78 and fig["recall@5"] >= 0.84
+    # The goal is MAP@5 >= 0.80 (plain BM25: 0.75); weights were chosen on train.
+    assert fig["MAP@5"] >= 0.82 and fig["recall@5"] >= 0.90
+
+
+def test_meaning_beats_shared_words(store: Store) -> None:
+    now = store.clock()
+    for ident, text in (
+        ("c-guns", "Joe Biden wants to confiscate every gun in America."),
+        ("c-cars", "Joe Biden wants every American to buy an electric car."),
+    ):
+        store.add_claim(Claim(id=ident, text=text, created=now, updated=now))
+    query = "Joe Biden wants to take away every American's firearms"
+    # Words alone prefer the car claim (more of them shared); the encoder knows guns are firearms.
+    found = store.similar(query)
+    assert [m.claim_id for m in found] == ["c-guns", "c-cars"]
+
+
+def test_vectors_follow_the_text_not_the_verdict(store: Store, monkeypatch) -> None:
+    encoded: list[str] = []
+    real = match._encode
+
+    def counting(texts: list[str]):
+        encoded.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(match, "_encode", counting)
+    now = store.clock()
+    store.add_claim(Claim(id="c-one", text="The dam burst in 1975.", created=now, updated=now))
+    assert encoded == ["The dam burst in 1975."]
+    claim = store.get_claim("c-one")
+    claim = store.save_claim(claim.model_copy(update={"tags": ["floods"]}), "tag")
+    assert encoded == ["The dam burst in 1975."]  # same text: no new encoding
+    store.save_claim(claim.model_copy(update={"text": "The dam held in 1975."}), "edit")
+    assert encoded[-1] == "The dam held in 1975."
+    (digest,) = store.conn.execute(
+        "SELECT digest FROM match_vectors WHERE claim_id = 'c-one'"
+    ).fetchone()
+    assert digest == match._digest("The dam held in 1975.")
+
+
+def test_migration_from_schema_4_encodes_existing_claims(tmp_path: Path) -> None:
+    path = tmp_path / "old.casebook"
+    with Store.open(path, migrate_to=4, clock=FakeClock()) as old:
+        now = old.clock()
+        old.add_claim(Claim(id="c-old", text="Lemons cure diabetes.", created=now, updated=now))
+    with Store.open(path) as s:
+        count = s.conn.execute("SELECT count(*) FROM match_vectors").fetchone()[0]
+        assert count == 1
+        assert [m.claim_id for m in s.similar("citrus fruit heals diabetes")] == ["c-old"]

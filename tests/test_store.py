@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import FakeClock
 from verify.errors import StaleWriteError, VerifyError
 from verify.ids import new_id
-from verify.models import Claim, Source
+from verify.models import SCHEMA_VERSION, Claim, Source
 from verify.store import Store
 
 
@@ -124,7 +124,7 @@ def test_migration_from_schema_1_keeps_a_backup(tmp_path: Path) -> None:
             ),
         )
     with Store.open(path) as s:
-        assert s.schema_version() == 4
+        assert s.schema_version() == SCHEMA_VERSION
         assert s.summaries()[0].tags == "legacy"
     backup = tmp_path / "old.casebook.v1.bak"
     assert backup.exists()

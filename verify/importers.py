@@ -10,13 +10,13 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from verify import portable
+from verify import match, portable
 from verify.errors import VerifyError
 from verify.ids import stable_id
 from verify.inputs import read_input
@@ -201,9 +201,14 @@ def records_to_claims(store: Store, records: Iterable[Record]) -> list[Claim]:
     return claims
 
 
-def add_claims(store: Store, claims: list[Claim], source: str) -> None:
+def add_claims(
+    store: Store,
+    claims: list[Claim],
+    source: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     """All claims of one import in one transaction, logged as one event."""
-    with store.transaction():
+    with match.prepared([c.text for c in claims], progress), store.transaction():
         for claim in claims:
             if store.conn.execute("SELECT 1 FROM claims WHERE id = ?", (claim.id,)).fetchone():
                 continue
@@ -216,7 +221,12 @@ def add_claims(store: Store, claims: list[Claim], source: str) -> None:
         )
 
 
-def import_file(store: Store, path: str, fmt: str = "auto") -> dict[str, int]:
+def import_file(
+    store: Store,
+    path: str,
+    fmt: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
     """Import a file into the casebook; returns counts of what was added and skipped."""
     from verify.report import claimreview
 
@@ -232,7 +242,7 @@ def import_file(store: Store, path: str, fmt: str = "auto") -> dict[str, int]:
             raise VerifyError("JSON nested too deeply") from None
         if not portable.is_portable(data):
             raise VerifyError('not a portable verify casebook (no "format": "verify-casebook")')
-        return portable.import_casebook(store, data)
+        return portable.import_casebook(store, data, progress)
     if fmt == "jsonl":
         records = parse_jsonl(text)
     elif fmt in ("tsv", "csv"):
@@ -242,5 +252,5 @@ def import_file(store: Store, path: str, fmt: str = "auto") -> dict[str, int]:
     else:
         raise VerifyError(f"unknown import format {fmt!r}")
     claims = records_to_claims(store, records)
-    add_claims(store, claims, Path(path).name if path != "-" else "stdin")
+    add_claims(store, claims, Path(path).name if path != "-" else "stdin", progress)
     return {"claims": len(claims), "skipped": len(records) - len(claims)}

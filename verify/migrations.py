@@ -16,6 +16,14 @@ def _index_existing_claims(conn: sqlite3.Connection) -> None:
     match.rebuild(conn)
 
 
+def _encode_existing_claims(conn: sqlite3.Connection) -> None:
+    from verify import match
+
+    # Terms too: a casebook at 4 written while a migration was pending may lack postings.
+    match.rebuild(conn)
+    match.rebuild_vectors(conn)
+
+
 Step = str | Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: dict[int, list[Step]] = {
@@ -102,6 +110,17 @@ MIGRATIONS: dict[int, list[Step]] = {
         )""",
         "INSERT INTO match_stats (id, docs, total_length) VALUES (1, 0, 0)",
         _index_existing_claims,
+    ],
+    # 5: what each claim means, as a sentence-encoder vector beside its postings, so the
+    # "already checked?" search finds the same claim in other words. digest says which
+    # text the vector is of, so a write that leaves the text alone costs no encoding.
+    5: [
+        """CREATE TABLE match_vectors (
+            claim_id TEXT PRIMARY KEY,
+            digest BLOB NOT NULL,
+            vector BLOB NOT NULL
+        )""",
+        _encode_existing_claims,
     ],
 }
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
+from verify import match
 from verify.errors import VerifyError
 from verify.models import (
     FORMAT_VERSION,
@@ -65,7 +67,9 @@ def _validate(model: type[Any], record: Any, where: str) -> Any:
         raise VerifyError(f"{where}: {loc + ': ' if loc else ''}{err['msg']}") from None
 
 
-def import_casebook(store: Store, data: dict[str, Any]) -> dict[str, int]:
+def import_casebook(
+    store: Store, data: dict[str, Any], progress: Callable[[int, int], None] | None = None
+) -> dict[str, int]:
     """Load a portable document into `store` as one transaction; returns what was added."""
     if data.get("version") != FORMAT_VERSION:
         raise VerifyError(
@@ -98,7 +102,7 @@ def import_casebook(store: Store, data: dict[str, Any]) -> dict[str, int]:
         seen.add(claim.id)
 
     added = {"claims": 0, "sources": 0, "documents": 0, "skipped": 0}
-    with store.transaction() as conn:
+    with match.prepared([c.text for c in claims], progress), store.transaction() as conn:
         empty = store.count_claims() == 0 and not store.sources()
         if empty:
             store.tx_replace_settings(settings)

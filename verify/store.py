@@ -113,7 +113,7 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, path, clock, actor or default_actor())
             store._migrate(migrate_to, fresh=not exists)
-            store._match_index = store.schema_version() >= 4
+            store._match_index = store.schema_version() >= 5
             store._key = _file_key(path)
             _OPEN[store._key] = _OPEN.get(store._key, 0) + 1
         except sqlite3.DatabaseError as exc:
@@ -395,7 +395,9 @@ class Store:
             ),
         )
         if self._match_index:
-            match.index_claim(self.conn, claim.id, match.indexed_text(claim.text, claim.extra))
+            match.index_claim(
+                self.conn, claim.id, match.indexed_text(claim.text, claim.extra), claim.text
+            )
 
     def add_claim(self, claim: Claim, action: str = "claim.create") -> Claim:
         """Store a new claim as one action."""
