@@ -94,6 +94,7 @@ def test_claimreview_import_shapes(cli, tmp_path: Path, shape: str) -> None:
         ('{"@type": "ClaimReview"}', "f.json", "item 1: ClaimReview without claimReviewed"),
         ("id\ttext\n1\tok\n2\tfine\textra\n", "f.tsv", "line 3: more fields than the header"),
         ("name\tother\n1\tx\n", "f.tsv", "needs an 'id' and a 'text' column"),
+        ('{"id": "y", "text": "half a pair \\ud800"}', "f.jsonl", "record y: text:"),
     ],
 )
 def test_malformed_feeds_name_the_record(cli, tmp_path, content, name, message) -> None:
@@ -123,6 +124,8 @@ def test_match_bad_queries(cli, sample_path: Path) -> None:
     assert "the query is empty" in cli("match", "  ", *cb).err
     huge = cli("match", "Belgorod " * 120_000, *cb)  # about 1 MB: answered, not refused
     assert huge.code == 0 and "c-2zjgpgfw" in huge.out
+    odd = cli("match", *cb, stdin='{"id": "s", "text": "Belgorod \\ud800 governor"}\n')
+    assert odd.code == 0 and odd.json_lines()[0]["matches"]
     bad = cli("match", *cb, stdin='{"id": 1, "text": "ok"}\nnot json\n')
     assert bad.code == 1 and "line 2: not valid JSON" in bad.err
 

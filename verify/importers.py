@@ -16,12 +16,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from verify import match, portable
 from verify.errors import VerifyError
 from verify.ids import stable_id
 from verify.inputs import read_input
 from verify.models import Claim, ClaimStatus, Settings, Verdict
 from verify.store import Store
+from verify.textsafe import one_line
 
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 _DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
@@ -183,8 +186,8 @@ def records_to_claims(store: Store, records: Iterable[Record]) -> list[Claim]:
         if not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
             extra["tags"] = tags
             tags = []
-        claims.append(
-            Claim(
+        try:
+            claim = Claim(
                 id=stable_id("c", "ref", rec.ref),
                 ref=rec.ref,
                 text=rec.text,
@@ -197,7 +200,11 @@ def records_to_claims(store: Store, records: Iterable[Record]) -> list[Claim]:
                 created=now,
                 updated=now,
             )
-        )
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"])
+            raise VerifyError(f"record {one_line(rec.ref, 40)}: {field}: {err['msg']}") from None
+        claims.append(claim)
     return claims
 
 

@@ -212,7 +212,10 @@ def _unpack(blobs: list[bytes]) -> np.ndarray:
 def _encode(texts: list[str]) -> np.ndarray:
     from verify import embed
 
-    return embed.encode([t[:MAX_QUERY_CHARS] for t in texts])
+    # A query read from JSON can hold an unpaired surrogate, which the tokenizer refuses.
+    return embed.encode(
+        [t[:MAX_QUERY_CHARS].encode("utf-8", "replace").decode("utf-8") for t in texts]
+    )
 
 
 @contextmanager
