@@ -49,7 +49,16 @@ class Encoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit vector per text (float32, shape (len(texts), DIMENSIONS))."""
-        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        last = self.layer_means(texts)[:, -DIMENSIONS:]
+        return last / np.maximum(np.linalg.norm(last, axis=1, keepdims=True), 1e-9)
+
+    def layer_means(self, texts: Sequence[str]) -> np.ndarray:
+        """Each layer's mean token state, side by side: shape (len(texts), 6 * DIMENSIONS).
+
+        The last layer is the sentence embedding; the earlier ones keep more of the form of
+        a sentence (numbers, tense, hedges), which is what check-worthiness is about.
+        """
+        out = np.zeros((len(texts), _LAYERS * DIMENSIONS), dtype=np.float32)
         if not texts:
             return out
         encodings = self.tokenizer.encode_batch(list(texts))
@@ -72,10 +81,12 @@ class Encoder:
         x += self.positions[:width] + self.token_type
         x = _layer_norm(x, *self.norm)
         blocked = (1 - mask)[:, None, None, :] * -1e9
+        counts = mask.sum(axis=1, keepdims=True)
+        means = []
         for layer in self.layers:
             x = _encoder_layer(x, blocked, layer)
-        pooled = (x * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
+            means.append((x * mask[..., None]).sum(axis=1) / counts)
+        return np.concatenate(means, axis=1)
 
 
 def _dequantize(raw: dict[str, np.ndarray], name: str) -> np.ndarray:
@@ -144,3 +155,9 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     """Unit vectors for `texts`; the model loads on first use (about 0.2 s)."""
     with _lock:
         return _encoder().encode(texts)
+
+
+def layer_means(texts: Sequence[str]) -> np.ndarray:
+    """Every layer's mean token state for each text (features for classifiers)."""
+    with _lock:
+        return _encoder().layer_means(texts)
