@@ -71,6 +71,7 @@ def _is_statement(text: str) -> bool:
 
 def extract(text: str, threshold: float = worthiness.THRESHOLD) -> Analysis:
     """Check-worthy sentences with who says them, grouped into accounts of the same event."""
+    statements: list[Candidate] = []
     found: list[Candidate] = []
     split = sentences.split(text)
     last_person: tuple[str, int] | None = None  # (speaker, sentence index)
@@ -100,10 +101,7 @@ def extract(text: str, threshold: float = worthiness.THRESHOLD) -> Analysis:
             lead_in = (speaker, verb or "said", sentence.paragraph)
         if not _is_statement(sentence.text):
             continue
-        score = worthiness.score(sentence.text)
-        if score < threshold:
-            continue
-        found.append(
+        statements.append(
             Candidate(
                 sentence.text,
                 sentence.start,
@@ -111,9 +109,16 @@ def extract(text: str, threshold: float = worthiness.THRESHOLD) -> Analysis:
                 speaker,
                 verb if speaker else None,
                 anonymous if speaker else False,
-                score,
+                0.0,
             )
         )
+    # Scored together: the encoder works in batches and re-scores a share of the whole text.
+    for cand, score in zip(
+        statements, worthiness.scores([c.text for c in statements]), strict=True
+    ):
+        if score >= threshold:
+            cand.score = score
+            found.append(cand)
     numbers = grouping.group([c.text for c in found], [c.speaker for c in found])
     for cand, number in zip(found, numbers, strict=True):
         cand.group = f"g{number + 1}"

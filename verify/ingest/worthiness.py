@@ -1,9 +1,11 @@
 """Check-worthiness: how much a sentence looks like a factual claim worth checking (0..1).
 
-A logistic regression over tf-idf word and character n-grams, trained on ClaimBuster debate
-sentences by scripts/train_checkworthiness.py; its weights ship in verify/data. Scoring
-reproduces scikit-learn's tf-idf features in plain Python, so scikit-learn is needed only to
-train.
+Two logistic regressions trained on ClaimBuster debate sentences by
+scripts/train_checkworthiness.py, whose weights ship in verify/data: one over tf-idf word and
+character n-grams (reproduced here in plain Python, so scikit-learn is needed only to train),
+one over the sentence encoder's layer states (verify.embed). The word model scores every
+sentence in microseconds; where it is unsure, the encoder's opinion is averaged in. Encoding
+costs milliseconds a sentence, so only the most uncertain share of a text is re-scored.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
@@ -21,6 +24,12 @@ WORD_RANGE = (1, 2)
 CHAR_RANGE = (2, 4)
 THRESHOLD = 0.5
 """Sentences scoring at least this are proposed as claims."""
+UNSURE = (0.2, 0.8)
+"""Word-model scores in this range are re-scored with the encoder."""
+RESCORE_SHARE = 0.25
+RESCORE_MIN = 200
+"""At most max(RESCORE_MIN, RESCORE_SHARE of the statements) are re-scored, nearest 0.5 first:
+a live blog is re-scored whole, a book-length text stays quick."""
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _DIGIT = re.compile(r"\d")
@@ -74,13 +83,54 @@ def _part(grams: list[str], features: dict[str, list[float]]) -> float:
     return sum(v * features[g][1] for g, v in weights.items()) / norm
 
 
-def score(sentence: str) -> float:
-    """Probability-like check-worthiness of one sentence."""
+def word_score(sentence: str) -> float:
+    """The word model's check-worthiness of one sentence."""
     model = _model()
     z = model["intercept"]
     z += _part(_word_ngrams(sentence), model["word"])
     z += _part(_char_ngrams(sentence), model["char"])
     return 1 / (1 + math.exp(-z))
+
+
+def encoder_scores(sentences: Sequence[str]) -> list[float]:
+    """The encoder model's check-worthiness of each sentence."""
+    import numpy as np
+
+    from verify import embed
+
+    weights = _model()["encoder"]
+    feats = embed.layer_means(sentences)
+    z = (feats - np.asarray(weights["mean"])) / np.asarray(weights["scale"])
+    logits = z @ np.asarray(weights["coef"]) + weights["intercept"]
+    return [float(v) for v in 1 / (1 + np.exp(-logits))]
+
+
+def to_rescore(word_scores: Sequence[float]) -> list[int]:
+    """Which sentences of one text the encoder should look at again."""
+    lo, hi = UNSURE
+    unsure = [i for i, p in enumerate(word_scores) if lo <= p <= hi]
+    unsure.sort(key=lambda i: abs(word_scores[i] - 0.5))
+    return unsure[: max(RESCORE_MIN, int(RESCORE_SHARE * len(word_scores)))]
+
+
+def combine(word: float, encoder: float) -> float:
+    return (word + encoder) / 2
+
+
+def scores(sentences: Sequence[str]) -> list[float]:
+    """Check-worthiness of each sentence of one text."""
+    result = [word_score(s) for s in sentences]
+    chosen = to_rescore(result)
+    if chosen:
+        again = encoder_scores([sentences[i] for i in chosen])
+        for i, p in zip(chosen, again, strict=True):
+            result[i] = combine(result[i], p)
+    return result
+
+
+def score(sentence: str) -> float:
+    """Check-worthiness of one sentence."""
+    return scores([sentence])[0]
 
 
 def cross_validation() -> dict[str, float]:
