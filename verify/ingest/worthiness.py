@@ -75,12 +75,16 @@ def _model() -> dict[str, Any]:
 
 
 def _part(grams: list[str], features: dict[str, list[float]]) -> float:
-    counts = Counter(g for g in grams if g in features)
-    if not counts:
-        return 0.0
-    weights = {g: (1 + math.log(tf)) * features[g][0] for g, tf in counts.items()}
-    norm = math.sqrt(sum(v * v for v in weights.values()))
-    return sum(v * features[g][1] for g, v in weights.items()) / norm
+    # One pass over the distinct grams (Counter counts in C): this runs for every sentence.
+    dot = squares = 0.0
+    for gram, tf in Counter(grams).items():
+        feature = features.get(gram)
+        if feature is None:
+            continue
+        weight = (1 + math.log(tf)) * feature[0]
+        squares += weight * weight
+        dot += weight * feature[1]
+    return dot / math.sqrt(squares) if squares else 0.0
 
 
 def word_score(sentence: str) -> float:
