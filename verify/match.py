@@ -243,7 +243,7 @@ def _store_vector(conn: sqlite3.Connection, claim_id: str, text: str) -> None:
     ).fetchone()
     if row is not None and row[0] == digest:
         return  # a verdict or note changed, not the claim: its meaning is the same
-    blob = _prepared.pop(text, None)
+    blob = _prepared.get(text)
     if blob is None:
         blob = _pack(_encode([text]))[0]
     conn.execute(
