@@ -145,15 +145,6 @@ def test_index_follows_edits_and_undo(store: Store) -> None:
     assert store.similar("tunnel flooded") == []
 
 
-def test_migration_indexes_existing_claims(tmp_path: Path) -> None:
-    path = tmp_path / "old.casebook"
-    with Store.open(path, migrate_to=3, clock=FakeClock()) as old:
-        now = old.clock()
-        old.add_claim(Claim(id="c-old", text="Lemons cure diabetes.", created=now, updated=now))
-    with Store.open(path) as s:
-        assert [m.claim_id for m in s.similar("do lemons cure diabetes")] == ["c-old"]
-
-
 @pytest.mark.skipif(not CLEF.exists(), reason="needs ../shared/eval")
 def test_quality_on_clef_dev_does_not_regress() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -209,12 +200,13 @@ def test_vectors_follow_the_text_not_the_verdict(store: Store, monkeypatch) -> N
     assert digest == match._digest("The dam held in 1975.")
 
 
-def test_migration_from_schema_4_encodes_existing_claims(tmp_path: Path) -> None:
+@pytest.mark.parametrize("old_version", [3, 4])
+def test_migration_indexes_and_encodes_existing_claims(tmp_path: Path, old_version: int) -> None:
     path = tmp_path / "old.casebook"
-    with Store.open(path, migrate_to=4, clock=FakeClock()) as old:
+    with Store.open(path, migrate_to=old_version, clock=FakeClock()) as old:
         now = old.clock()
         old.add_claim(Claim(id="c-old", text="Lemons cure diabetes.", created=now, updated=now))
     with Store.open(path) as s:
-        count = s.conn.execute("SELECT count(*) FROM match_vectors").fetchone()[0]
-        assert count == 1
+        assert s.conn.execute("SELECT count(*) FROM match_vectors").fetchone()[0] == 1
+        assert [m.claim_id for m in s.similar("do lemons cure diabetes")] == ["c-old"]
         assert [m.claim_id for m in s.similar("citrus fruit heals diabetes")] == ["c-old"]
