@@ -1,7 +1,8 @@
 """Sentence embeddings: what a claim means, beyond the words it happens to use.
 
-"Biden wants to ban guns" and "the president's plan outlaws firearms" share no useful word,
-so BM25 cannot see that they are the same claim; a sentence encoder can. This runs
+"Biden wants to take away every American's firearms" and "Biden wants to confiscate every gun
+in America" are one claim in other words; counting shared words prefers "Biden wants every
+American to buy an electric car". A sentence encoder sees the difference. This runs
 all-MiniLM-L6-v2 (Apache-2.0; see verify/data/minilm/NOTICE) with NumPy alone, from int8
 weights built by scripts/build_embedder.py, so the package needs no deep-learning framework
 and never downloads anything. Vectors are unit length: a dot product is the cosine.
@@ -21,7 +22,7 @@ from tokenizers import Tokenizer
 
 DIMENSIONS = 384
 MAX_TOKENS = 128
-"""Longer texts are cut: claims and posts are short, and cost grows with the square."""
+"""Longer texts are cut: claims and posts are short, and attention costs grow with the square."""
 BATCH = 32
 _HEADS = 12
 _LAYERS = 6
