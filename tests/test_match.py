@@ -210,3 +210,14 @@ def test_migration_indexes_and_encodes_existing_claims(tmp_path: Path, old_versi
         assert s.conn.execute("SELECT count(*) FROM match_vectors").fetchone()[0] == 1
         assert [m.claim_id for m in s.similar("do lemons cure diabetes")] == ["c-old"]
         assert [m.claim_id for m in s.similar("citrus fruit heals diabetes")] == ["c-old"]
+
+
+def test_reimporting_a_casebook_encodes_nothing(cli, sample_path: Path, tmp_path, monkeypatch):
+    exported = tmp_path / "sample.json"
+    exported.write_text(cli("export", "--format", "json", "--casebook", str(sample_path)).out)
+    encoded: list[str] = []
+    real = match._encode
+    monkeypatch.setattr(match, "_encode", lambda texts: encoded.extend(texts) or real(texts))
+    res = cli("import", str(exported), "--casebook", str(sample_path))
+    assert res.code == 0 and "claims 0" in res.out
+    assert encoded == []

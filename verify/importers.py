@@ -215,7 +215,9 @@ def add_claims(
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """All claims of one import in one transaction, logged as one event."""
-    with match.prepared([c.text for c in claims], progress), store.transaction():
+    # Only new claims are encoded: re-importing an archive must not cost minutes of encoding.
+    texts = [c.text for c in store.unstored(claims)]
+    with match.prepared(texts, progress), store.transaction():
         for claim in claims:
             if store.conn.execute("SELECT 1 FROM claims WHERE id = ?", (claim.id,)).fetchone():
                 continue

@@ -102,7 +102,8 @@ def import_casebook(
         seen.add(claim.id)
 
     added = {"claims": 0, "sources": 0, "documents": 0, "skipped": 0}
-    with match.prepared([c.text for c in claims], progress), store.transaction() as conn:
+    texts = [c.text for c in store.unstored(claims)]  # re-imports encode nothing
+    with match.prepared(texts, progress), store.transaction() as conn:
         empty = store.count_claims() == 0 and not store.sources()
         if empty:
             store.tx_replace_settings(settings)

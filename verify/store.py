@@ -369,6 +369,11 @@ class Store:
         row = self.conn.execute("SELECT id FROM claims WHERE ref = ? LIMIT 1", (ref,)).fetchone()
         return row[0] if row else None
 
+    def unstored(self, claims: Sequence[Claim]) -> list[Claim]:
+        """Those of `claims` whose id is not in the casebook yet."""
+        query = "SELECT 1 FROM claims WHERE id = ?"
+        return [c for c in claims if self.conn.execute(query, (c.id,)).fetchone() is None]
+
     def tx_write_claim_row(self, claim: Claim) -> None:
         self.conn.execute(
             "INSERT INTO claims (id, ref, text, status, verdict, accounts, evidence, revision, "
