@@ -14,6 +14,10 @@ CORE = [
     "verify.report.markdown",
     "verify.report.claimreview",
     "verify.cli",
+    "verify.cli.common",
+    "verify.cli.claims",
+    "verify.cli.casebook",
+    "verify.cli.analysis",
 ]
 
 

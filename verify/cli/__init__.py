@@ -1,0 +1,115 @@
+"""The `verify` command: parse, call the core, print. Errors are one line on stderr, exit 1.
+
+Each module here registers its subcommands; this one builds the parser and turns every
+error into one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from verify.cli import analysis, casebook, claims, tui
+from verify.cli.common import Handler, err, write_output
+from verify.errors import VerifyError
+from verify.textsafe import clean
+
+__all__ = ["build_parser", "commands", "main", "write_output"]
+
+COMMAND_MODULES = (tui, analysis, claims, casebook)
+"""In the order `--help` lists their commands."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--casebook",
+        metavar="PATH",
+        help="casebook file (default: $VERIFY_CASEBOOK or the user data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="verify",
+        description="A terminal workbench for fact-checkers. Without a command, opens the TUI.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_, description=help_)
+        p.set_defaults(handler=handler)
+        return p
+
+    for module in COMMAND_MODULES:
+        module.register(add)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(argv)
+    except VerifyError as exc:
+        err(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`verify list | head`); not an error worth a message.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except MemoryError:
+        err("out of memory")
+        return 1
+    except OSError as exc:
+        err(f"{exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}")
+        return 1
+    except Exception as exc:  # never a traceback for a user; VERIFY_DEBUG shows it
+        if os.environ.get("VERIFY_DEBUG"):
+            raise
+        err(f"internal error: {type(exc).__name__}: {clean(str(exc))[:200]}")
+        return 1
+
+
+def commands(parser: argparse.ArgumentParser) -> list[str]:
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
+
+
+def _first_word(argv: list[str]) -> str | None:
+    """The first argument that is neither an option nor the value of --casebook."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--casebook":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _main(argv: list[str]) -> int:
+    parser = build_parser()
+    first = _first_word(argv)
+    if first is None or first not in commands(parser):
+        # `verify [CASEBOOK]`: the TUI, with an optional casebook path.
+        bare = argparse.ArgumentParser(prog="verify", parents=[], add_help=False)
+        bare.add_argument("--casebook")
+        bare.add_argument("path", nargs="?")
+        bare.add_argument("-h", "--help", action="store_true")
+        ns, rest = bare.parse_known_args(argv)
+        if ns.help or rest:
+            if rest:
+                parser.print_usage(sys.stderr)
+                err(f"unknown command or option: {' '.join(rest)}")
+                return 2
+            parser.print_help()
+            return 0
+        return tui.cmd_tui(ns)
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    return handler(args)

@@ -1,0 +1,175 @@
+"""The casebook as a whole: import, export, check, settings, backup and restore."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from verify import paths
+from verify.cli.common import Add, err, open_store, out, write_output
+from verify.errors import VerifyError
+from verify.store import Store
+from verify.textsafe import one_line
+
+IMPORT_FORMATS = ("auto", "json", "jsonl", "tsv", "csv", "claimreview")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from verify.importers import import_file
+
+    def progress(done: int, total: int) -> None:
+        # Encoding is the slow part of a big import (about 6 ms a claim): show it moving.
+        if total >= 1000:
+            sys.stderr.write(f"\rencoding claims {done}/{total}")
+            if done == total:
+                sys.stderr.write("\n")
+
+    with open_store(args, create=True) as store:
+        counts = import_file(
+            store, args.file, args.format, progress if sys.stderr.isatty() else None
+        )
+    out(", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from verify import portable
+    from verify.report import claimreview, markdown
+
+    with open_store(args) as store:
+        if args.format == "json":
+            if args.claim:
+                raise VerifyError("--claim goes with --format md or claimreview")
+            text = portable.dumps(portable.export_casebook(store))
+        elif args.format == "claimreview":
+            claims = [store.get_claim(args.claim)] if args.claim else list(store.iter_claims())
+            documents = {d.id: d for d in store.documents()}
+            objs = claimreview.reviews(claims, store.settings(), documents)
+            if args.claim and not objs:
+                raise VerifyError(f"claim {args.claim} has no verdict to publish")
+            text = json.dumps(objs, ensure_ascii=False, indent=2) + "\n"
+        else:
+            if args.claim:
+                text = markdown.claim_report(store, store.get_claim(args.claim))
+            else:
+                write_output(markdown.casebook_chunks(store), args.output)
+                text = None
+    if text is not None:
+        write_output(text, args.output)
+    if args.output and args.output != "-":
+        err(f"wrote {args.output}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from verify.integrity import check
+
+    with open_store(args) as store:
+        findings = check(store)
+        n_claims, n_docs = store.count_claims(), len(store.documents())
+    damage = [f for f in findings if f.severity == "damage"]
+    for f in findings:
+        out(f"{f.severity}: {one_line(f.where)}: {one_line(f.message)}")
+    out(
+        f"checked {n_claims} claims, {n_docs} documents: "
+        f"{len(damage)} damaged, {len(findings) - len(damage)} drifted"
+    )
+    if damage:
+        err(f"casebook is damaged ({len(damage)} problem(s))")
+        return 1
+    return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    keys = {"name": "name", "publisher.name": "publisher_name", "publisher.url": "publisher_url"}
+    with open_store(args, create=args.action == "set") as store:
+        settings = store.settings()
+        if args.action == "get":
+            for key, attr in keys.items():
+                if args.key in (None, key):
+                    out(f"{key}\t{one_line(getattr(settings, attr))}")
+            if args.key is not None and args.key not in keys:
+                raise VerifyError(f"unknown setting {args.key!r} (known: {', '.join(keys)})")
+            return 0
+        if args.key not in keys:
+            raise VerifyError(f"unknown setting {args.key!r} (known: {', '.join(keys)})")
+        if args.value is None:
+            raise VerifyError("config set needs a value")
+        store.set_settings(settings.model_copy(update={keys[args.key]: args.value}))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        dest = (
+            Path(args.dest)
+            if args.dest
+            else store.path.with_name(
+                store.path.name + "." + store.clock().strftime("%Y%m%dT%H%M%SZ") + ".bak"
+            )
+        )
+        if dest.exists():
+            raise VerifyError(f"{dest} already exists")
+        try:
+            store.backup(dest)
+        except OSError as exc:
+            raise VerifyError(f"cannot write backup {dest}: {exc.strerror}") from None
+    out(str(dest))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from verify.integrity import check
+
+    backup = Path(args.backup)
+    target, _ = paths.casebook_path(args.casebook)
+    if backup.resolve() == target.resolve():
+        raise VerifyError("the backup and the casebook are the same file")
+    with Store.open(backup, create=False) as source:
+        damage = [f for f in check(source) if f.severity == "damage"]
+        if damage:
+            raise VerifyError(f"{backup} is damaged too: {damage[0].where}: {damage[0].message}")
+        tmp = target.with_name(f".{target.name}.restoring")
+        source.backup(tmp)
+    aside = None
+    if target.exists():
+        # Never delete what was there: keep it beside, with its WAL files, for inspection.
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = target.with_name(f"{target.name}.replaced-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            old = Path(f"{target}{suffix}")
+            if old.exists():
+                os.replace(old, Path(f"{aside}{suffix}"))
+    os.replace(tmp, target)
+    with Store.open(target, create=False):  # migrates an older backup, after its own backup
+        pass
+    out(f"restored {target} from {backup}" + (f"; the previous file is {aside}" if aside else ""))
+    return 0
+
+
+def register(add: Add) -> None:
+    p = add("import", cmd_import, "import claims: portable JSON, JSON lines, TSV/CSV, ClaimReview")
+    p.add_argument("file", help="file to import, '-' for standard input")
+    p.add_argument("--format", choices=IMPORT_FORMATS, default="auto")
+
+    p = add("export", cmd_export, "export the casebook or one claim")
+    p.add_argument("--format", choices=["md", "claimreview", "json"], default="md")
+    p.add_argument("--claim", metavar="ID")
+    p.add_argument("-o", "--output", metavar="PATH", help="file to write (default: stdout)")
+
+    add("check", cmd_check, "check integrity: hashes, anchors, records, schema")
+
+    p = add("config", cmd_config, "get or set casebook settings (name, publisher.name, ...)")
+    p.add_argument("action", choices=["get", "set"])
+    p.add_argument("key", nargs="?")
+    p.add_argument("value", nargs="?")
+
+    p = add("backup", cmd_backup, "write a consistent copy of the casebook")
+    p.add_argument("dest", nargs="?", help="backup file (default: beside the casebook)")
+
+    p = add("restore", cmd_restore, "replace the casebook with a backup (the old file is kept)")
+    p.add_argument("backup", help="a backup from `verify backup` or from a migration (.bak)")

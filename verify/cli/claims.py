@@ -1,0 +1,100 @@
+"""Reading and deciding claims: list, show, verdict."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from verify import grading
+from verify.cli.common import Add, err, open_store, out
+from verify.errors import VerifyError
+from verify.textsafe import json_line, one_line
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        if args.verdict and store.settings().label(args.verdict) is None:
+            raise VerifyError(f"unknown verdict label {args.verdict!r}")
+        rows = store.summaries(verdict=args.verdict, status=args.status)
+    width = 100 if sys.stdout.isatty() else None
+    for r in rows:
+        if args.json:
+            out(json_line(r.model_dump()))
+        else:
+            out(
+                f"{r.id}\t{r.verdict or '-'}\t{r.status}\t{r.accounts}a/{r.evidence}e\t"
+                f"{one_line(r.text, width)}"
+            )
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from verify.report.text import claim_text
+
+    with open_store(args) as store:
+        claim = store.get_claim(args.id)
+        if args.json:
+            out(json_line(claim.model_dump(mode="json")))
+            return 0
+        sources, documents = store.sources_for(claim), store.documents_for(claim)
+        out(claim_text(claim, store.settings(), sources, documents))
+    return 0
+
+
+def cmd_verdict(args: argparse.Namespace) -> int:
+    from verify import actions
+
+    with open_store(args) as store:
+        label = store.settings().label(args.label)
+        if label is None:
+            known = ", ".join(r.label for r in store.settings().scale)
+            raise VerifyError(f"unknown verdict label {args.label!r} (known: {known})")
+        claim = store.get_claim(args.id)
+        sources = store.sources_for(claim)
+        thin = grading.needs_confirmation(claim, label.label, sources)
+        if thin:
+            n = grading.independent_sources(claim, sources)
+            warning = f"verdict rests on {n} independent source(s); two are expected"
+            if sys.stdin.isatty() and not args.yes:
+                answer = input(f"{warning}. Set it anyway? [y/N] ").strip().lower()
+                if answer not in ("y", "yes"):
+                    raise VerifyError("verdict not set")
+            else:
+                err(f"warning: {warning}; recorded as confirmed")
+
+        def edit(c: Any) -> Any:
+            return actions.set_verdict(
+                c,
+                store.settings(),
+                label.label,
+                reviewer=store.actor,
+                at=store.clock(),
+                rationale=args.rationale,
+                thin_confirmed=thin,
+            )
+
+        new = store.update_claim(args.id, edit, "claim.verdict")
+    out(f"{new.id}: {label.label} (revision {new.revision})")
+    return 0
+
+
+def register(add: Add) -> None:
+    p = add("list", cmd_list, "list claims")
+    p.add_argument("--verdict", metavar="LABEL", help="only claims with this verdict")
+    p.add_argument("--status", choices=["proposed", "open", "decided", "dropped"])
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    p = add("show", cmd_show, "show one claim with its accounts and evidence")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+
+    p = add("verdict", cmd_verdict, "set a claim's verdict")
+    p.add_argument("id")
+    p.add_argument("label")
+    p.add_argument("--rationale", help="why; kept with the verdict")
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="confirm a verdict that rests on fewer than two independent sources",
+    )
