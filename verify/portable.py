@@ -24,7 +24,7 @@ from verify.models import (
     Settings,
     Source,
 )
-from verify.store import Store, dump_json
+from verify.store import Store
 
 FORMAT_NAME = "verify-casebook"
 
@@ -110,10 +110,7 @@ def import_casebook(
         for source in sources:
             row = conn.execute("SELECT body FROM sources WHERE id = ?", (source.id,)).fetchone()
             if row is None:
-                conn.execute(
-                    "INSERT INTO sources (id, name, grade, body) VALUES (?, ?, ?, ?)",
-                    (source.id, source.name, source.grade, dump_json(source)),
-                )
+                store.tx_write_source_row(source)
                 added["sources"] += 1
         for doc, raw in docs:
             if store.tx_insert_document(doc, raw, log=False):
