@@ -74,6 +74,7 @@ class Store:
         self._key: tuple[int, int] | None = None
         """Which file (device, inode) this connection writes: a replaced file is refused."""
         self.readonly = False
+        self._seen_version = -1
 
     # -- opening -------------------------------------------------------------------------
 
@@ -611,7 +612,11 @@ class Store:
 
     def data_version(self) -> int:
         """Changes whenever another connection commits: the TUI polls it to reload."""
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        if version != self._seen_version:
+            self._settings = None  # another process may have changed them (or restored)
+            self._seen_version = version
+        return version
 
     def update_claim(self, claim_id: str, edit: Callable[[Claim], Claim], action: str) -> Claim:
         """Read, edit and write one claim in a single transaction (CLI-style actions)."""
