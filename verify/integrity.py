@@ -82,8 +82,13 @@ class _Checker:
 
     def rows(self, table: str, key: str) -> Iterator[dict[str, Any]]:
         """Each row of `table` as text, fetched by rowid so one bad row stops nothing else."""
-        columns = [str(r[1]) for r in self.conn.execute(f"PRAGMA table_info({table})").fetchall()]
+        info = self.conn.execute(f"PRAGMA table_info({table})").fetchall()
+        columns = [str(r[1]) for r in info]
+        # The storage class of each value, as the schema declares it: a flipped bit in a
+        # record header can turn text into a blob of the same bytes.
+        types = {str(r[1]): {str(r[2]).lower()} | (set() if r[3] else {"null"}) for r in info}
         select = ", ".join(f"CAST({c} AS BLOB)" if c != "raw" else c for c in columns)
+        select += ", " + ", ".join(f"typeof({c})" for c in columns)
         for rowid in self.rowids(table):
             try:
                 found = self.conn.execute(
@@ -95,7 +100,11 @@ class _Checker:
             if found is None:
                 continue
             row: dict[str, Any] = {"rowid": rowid}
-            for name, value in zip(columns, found, strict=True):
+            n = len(columns)
+            wrong = [c for c, t in zip(columns, found[n:], strict=True) if t not in types[c]]
+            if wrong:
+                self.damage(f"{table} row {rowid}", f"wrong kind of value in {', '.join(wrong)}")
+            for name, value in zip(columns, found[:n], strict=True):
                 if name == "raw" or value is None:
                     row[name] = value
                     continue
