@@ -49,19 +49,24 @@ def partial_path(target: Path) -> Path:
     for a finished file and `clean_stale` can tell a dead writer's leftovers from a live one's.
     """
     clean_stale(target)
-    return target.with_name(f".{target.name}.{os.getpid()}.partial")
+    return target.with_name(f".{target.name}.{os.getpid()}{SUFFIX}")
+
+
+SUFFIX = ".verify-partial"
+"""Ends the name of every file verify builds before renaming it into place."""
 
 
 def clean_stale(target: Path) -> None:
-    """Remove partial files for `target` left by processes that were killed."""
+    """Remove the partial files beside `target` left by verify processes that were killed."""
     folder = target.parent if str(target.parent) else Path(".")
-    prefix = f".{target.name}."
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
             name = entry.name
-            if not (name.startswith(prefix) and name.endswith(".partial")):
+            for sqlite_file in ("-wal", "-shm", "-journal"):
+                name = name.removesuffix(sqlite_file)
+            if not (name.startswith(".") and name.endswith(SUFFIX)):
                 continue
-            pid = name[len(prefix) : -len(".partial")]
+            pid = name[: -len(SUFFIX)].rpartition(".")[2]
             if pid.isdigit() and not _alive(int(pid)):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
@@ -69,7 +74,7 @@ def clean_stale(target: Path) -> None:
 
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
-        return False  # an earlier attempt of this very process that failed
+        return True  # this process's own work in progress (a restore's copy, say)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -111,7 +111,9 @@ def _put_in_place(copy: Path, target: Path) -> Path | None:
         return aside
     with live:
         live.backup(aside)  # the old content, last commits included, kept beside
-        source = sqlite3.connect(f"file:{quote(str(copy.absolute()))}?mode=ro", uri=True)
+        # Our own checked copy; mode=rw so that a missing copy fails rather than being
+        # created empty.
+        source = sqlite3.connect(f"file:{quote(str(copy.absolute()))}?mode=rw", uri=True)
         try:
             # One write transaction on the live casebook: all of the backup, or nothing.
             source.backup(live.conn)
