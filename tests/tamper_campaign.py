@@ -37,7 +37,7 @@ def build(path: Path) -> bytes:
         store.update_claim(first, lambda c: c.model_copy(update={"tags": ["tampered?"]}), "edit")
         store.update_claim(first, lambda c: c.model_copy(update={"claimant": "Someone"}), "edit")
         store.undo()
-        store.update_settings(lambda s: s.model_copy(update={"name": "Desk 7"}), "settings")
+        store.set_settings(store.settings().model_copy(update={"name": "Desk 7"}))
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path.read_bytes()
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,21 +91,25 @@ main(sys.argv[1:])
 """
 
 
-@pytest.mark.parametrize("command", [["backup"], ["export", "-o"]])
+@pytest.mark.parametrize("command", [["backup"], ["export", "-o", "report.md"]])
 def test_killed_backups_and_exports_leave_nothing_behind(
     sample_path: Path, tmp_path: Path, command: list[str]
 ) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
-    dest = folder / ("copy.bak" if command == ["backup"] else "report.md")
-    env = {**os.environ, "VERIFY_CASEBOOK": str(sample_path)}
+    casebook = folder / "desk.casebook"
+    shutil.copy(sample_path, casebook)
+    env = {**os.environ, "VERIFY_CASEBOOK": str(casebook)}
     for _ in range(3):
         killed = subprocess.run(
-            [sys.executable, "-c", KILLED_AT_RENAME, *command, str(dest)], env=env
+            [sys.executable, "-c", KILLED_AT_RENAME, *command], env=env, cwd=folder
         )
         assert killed.returncode == -9
-    assert _run(*command, str(dest), casebook=sample_path).returncode == 0
-    assert sorted(p.name for p in folder.iterdir()) == [dest.name]
+        time.sleep(1.1)  # backups are named by the second: each kill leaves its own file
+    done = subprocess.run([VERIFY, *command], env=env, cwd=folder, capture_output=True)
+    assert done.returncode == 0
+    left = sorted(p.name for p in folder.iterdir() if p.name != casebook.name)
+    assert len(left) == 1 and not left[0].startswith("."), left
 
 
 @pytest.fixture

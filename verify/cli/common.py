@@ -49,6 +49,9 @@ def write_output(text: str | Iterable[str], dest: str | None) -> None:
     target = Path(dest)
     if target.is_dir():
         raise VerifyError(f"{target} is a directory")
+    if target.exists() and not target.is_file():
+        # A device or pipe (/dev/null, a FIFO): renaming over it would replace it.
+        raise VerifyError(f"{target} is not a regular file; use -o - and redirect instead")
     tmp = partial_path(target)  # hidden, and cleared by the next write if this one is killed
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
