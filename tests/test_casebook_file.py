@@ -198,3 +198,36 @@ def test_an_unreadable_backup_is_one_line(cli, sample_path: Path, tmp_path: Path
     res = cli("restore", str(bad), "--casebook", str(sample_path))
     assert res.code == 1 and len(res.err.strip().splitlines()) == 1
     assert digest(sample_path) == before
+
+
+async def test_the_tui_says_its_casebook_was_replaced_and_saves_nothing(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    from tests.conftest import tui_app
+    from verify.models import utcnow
+
+    other, aside = tmp_path / "other.casebook", tmp_path / "aside.casebook"
+    shutil.copy(sample_path, other)
+    app = tui_app(sample_path, tmp_path, watch_interval=0.05, clock=utcnow)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import os, sys; os.replace(sys.argv[1], sys.argv[2]); "
+                "os.replace(sys.argv[3], sys.argv[1])",
+                str(sample_path),
+                str(aside),
+                str(other),
+            ],
+            check=True,
+        )
+        await pilot.pause(0.3)
+        assert any("replaced" in str(n.message) for n in app._notifications)
+        before = digest(aside)
+        await pilot.press("v", "7")
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert not any(m.startswith("Verdict") for m in messages), messages
+    assert digest(aside) == before
