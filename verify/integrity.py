@@ -218,6 +218,18 @@ class _Checker:
                     Finding("drift", at, f"quote now {now.status.value} at {position}")
                 )
 
+    def groups(self, seqs: set[int]) -> set[int]:
+        """The action groups (where the log has them) of these events."""
+        columns = {str(r[1]) for r in self.conn.execute("PRAGMA table_info(events)")}
+        if "grp" not in columns:
+            return set()
+        out = set()
+        for seq in seqs:
+            row = self.conn.execute("SELECT grp FROM events WHERE seq = ?", (seq,)).fetchone()
+            if row and isinstance(row[0], int):
+                out.add(row[0])
+        return out
+
     def _document_text(self, doc_id: str) -> str | None:
         try:
             row = self.conn.execute("SELECT body FROM documents WHERE id = ?", (doc_id,)).fetchone()
@@ -256,7 +268,11 @@ class _Checker:
                 if isinstance(target, int):
                     flagged[target] = fields[2] == "undo"
         expect = {seq for seq, is_undone in flagged.items() if is_undone}
+        groups = self.groups(expect)
         for seq in sorted(undone ^ expect):
+            own = self.groups({seq})
+            if seq in undone and own and own <= groups:
+                continue  # undone with the rest of its action group
             self.damage(f"event {seq}", "undone flag disagrees with the undo/redo history")
         try:
             head = digests.head(self.conn)
