@@ -46,6 +46,10 @@ class Campaign:
     rng: random.Random
     acknowledged: list[tuple[str, str]] = field(default_factory=list)
     """(kind, token) of every write whose process exited 0 before it could be killed."""
+    expected: list[tuple[str, str]] = field(default_factory=list)
+    """The acknowledged writes the casebook must hold now (a restore takes some back)."""
+    pace: float = 0.5
+    """Seconds a plain command takes on this machine now, measured at setup."""
     configs: list[tuple[str, bool]] = field(default_factory=list)
     """Every `config set` tried, in order, and whether it was acknowledged."""
     killed: int = 0
@@ -71,6 +75,9 @@ class Campaign:
         subprocess.run(
             [VERIFY, "import", str(SAMPLE)], env=self.env, check=True, capture_output=True
         )
+        t0 = time.monotonic()
+        subprocess.run([VERIFY, "config", "get"], env=self.env, check=True, capture_output=True)
+        self.pace = time.monotonic() - t0
         from verify import portable
         from verify.migrations import LATEST
         from verify.store import Store
@@ -134,9 +141,9 @@ class Campaign:
         proc = subprocess.Popen(
             [VERIFY, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        # A write takes 0.3-1 s on a busy machine, a restore or a migration 1-2 s.
-        slow = kind in ("restore", "migrate", "backup")
-        time.sleep(self.rng.uniform(0.05, 2.0 if slow else 1.0))
+        # Within a few times what a plain command takes now: most die mid-run, some finish.
+        slow = kind in ("restore", "migrate", "backup", "import", "ingest")
+        time.sleep(self.rng.uniform(0.05, self.pace * (6 if slow else 2.5)))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             self.killed += 1
@@ -149,20 +156,21 @@ class Campaign:
         if kind == "backup":
             if code == 0:
                 self.backups[token] = Snapshot(
-                    list(self.acknowledged), list(self.configs), self._head(Path(token))
+                    list(self.expected), list(self.configs), self._head(Path(token))
                 )
         elif kind == "restore":
             snap = self.backups[token]
             if code == 0 or self._head(self.casebook) == snap.head:
                 # Acknowledged, or killed after its one transaction landed: the casebook
                 # is the backup now, and only what the backup held can be expected.
-                self.acknowledged = list(snap.acknowledged)
+                self.expected = list(snap.acknowledged)
                 self.configs = list(snap.configs)
         elif kind == "migrate":
             self._check_migrated(Path(token), n)
         else:
             if code == 0:
                 self.acknowledged.append((kind, token))
+                self.expected.append((kind, token))
             if kind == "config":
                 self.configs.append((token, code == 0))
 
@@ -202,7 +210,7 @@ class Campaign:
             refs = {r.ref for r in store.summaries()}
             events = [e.after or {} for e in store.events()]
             latest_settings = store.settings().publisher_name
-            for kind, token in self.acknowledged:
+            for kind, token in self.expected:
                 if kind == "verdict":
                     claim_id, rationale = token.split(":")
                     if not any(

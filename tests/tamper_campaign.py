@@ -58,7 +58,7 @@ def content(path: Path, tables: tuple[str, ...]) -> str:
             return h.hexdigest()
         finally:
             conn.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):  # a damaged schema names columns in garbage
         return "unreadable"
 
 
