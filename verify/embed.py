@@ -50,8 +50,7 @@ class Encoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit vector per text (float32, shape (len(texts), DIMENSIONS))."""
-        last = self.layer_means(texts)[:, -DIMENSIONS:]
-        return last / np.maximum(np.linalg.norm(last, axis=1, keepdims=True), 1e-9)
+        return sentence_vectors(self.layer_means(texts))
 
     def layer_means(self, texts: Sequence[str]) -> np.ndarray:
         """Each layer's mean token state, side by side: shape (len(texts), 6 * DIMENSIONS).
@@ -88,6 +87,14 @@ class Encoder:
             x = _encoder_layer(x, blocked, layer)
             means.append((x * mask[..., None]).sum(axis=1) / counts)
         return np.concatenate(means, axis=1)
+
+
+def sentence_vectors(means: np.ndarray) -> np.ndarray:
+    """The unit sentence vectors inside `layer_means` output (its last layer), so a caller
+    that needed the layers anyway does not encode the same texts a second time."""
+    last = means[:, -DIMENSIONS:]
+    out: np.ndarray = last / np.maximum(np.linalg.norm(last, axis=1, keepdims=True), 1e-9)
+    return out
 
 
 def _dequantize(raw: dict[str, np.ndarray], name: str) -> np.ndarray:
