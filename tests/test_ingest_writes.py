@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import FakeClock
 from verify import embed, match
+from verify.errors import VerifyError
 from verify.ingest import documents, pipeline
 from verify.store import Store
 
@@ -152,3 +153,40 @@ def test_verdicts_never_fail_beside_a_long_ingest(tmp_path: Path) -> None:
     assert ingest.returncode == 0, errors.decode()
     assert verdicts >= 2, "the ingest ended before any verdict ran beside it"
     assert failures == []
+
+
+def test_a_source_that_cannot_be_saved_is_named_and_the_others_kept(
+    cli, tmp_path: Path, monkeypatch
+) -> None:
+    casebook = tmp_path / "multi.casebook"
+    a, b, c = (tmp_path / f"{n}.txt" for n in "abc")
+    a.write_text("Officials said that 3 people had died when the old mill collapsed on Friday.\n")
+    b.write_text("The fire service said 12 homes had burned down in the village on Saturday.\n")
+    c.write_text("Police said 40 people had been detained for looting in the town overnight.\n")
+    real = pipeline.ingest
+
+    def failing_on_b(store: Store, archived: documents.Archived) -> pipeline.IngestResult:
+        if archived.document.address.endswith("b.txt"):
+            raise VerifyError("could not save to the casebook: database or disk is full")
+        return real(store, archived)
+
+    monkeypatch.setattr(pipeline, "ingest", failing_on_b)
+    res = cli("ingest", str(a), str(b), str(c), "--casebook", str(casebook))
+    assert res.code == 1
+    assert "b.txt: could not save to the casebook" in res.err
+    assert "nothing from it was saved" in res.err
+    assert "saved 2 of 3 sources (a.txt, c.txt); not saved: b.txt" in res.err
+    assert "2 document(s)" in res.out
+    with Store.open(casebook) as s:
+        addresses = sorted(d.address for d in s.documents())
+    assert addresses == ["a.txt", "c.txt"]
+    as_json = cli("ingest", str(b), "--json", "--casebook", str(casebook))
+    assert as_json.code == 1
+    assert as_json.json_lines() == [
+        {
+            "document": as_json.json_lines()[0]["document"],
+            "address": "b.txt",
+            "saved": False,
+            "error": "could not save to the casebook: database or disk is full",
+        }
+    ]
