@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from verify import match
+from verify import importlog, match
 from verify.errors import NotFoundError, StaleWriteError, VerifyError
 from verify.migrations import LATEST, MIGRATIONS
 from verify.models import Claim, ClaimSummary, Document, Event, Settings, Source, utcnow
@@ -583,7 +583,10 @@ class Store:
             if row is None:
                 return None
             event = _event(row)
-            self._apply(event.target, event.after, event.before)
+            if importlog.is_import(event.target):
+                importlog.undo(self.conn, event.target)  # every batch of the import at once
+            else:
+                self._apply(event.target, event.after, event.before)
             self.conn.execute("UPDATE events SET undone = 1 WHERE seq = ?", (event.seq,))
             self.tx_log("undo", event.target, {"seq": event.seq}, None)
             return event
@@ -603,6 +606,8 @@ class Store:
             if row is None:
                 return None
             event = _event(row)
+            if importlog.is_import(event.target):
+                raise importlog.refuse_redo()
             self._apply(event.target, event.before, event.after)
             self.conn.execute("UPDATE events SET undone = 0 WHERE seq = ?", (event.seq,))
             self.tx_log("redo", event.target, {"seq": event.seq}, None)
@@ -661,7 +666,8 @@ class Store:
 
 _UNDOABLE = (
     "(target LIKE 'claim:%' OR target LIKE 'source:%' OR "
-    "(target = 'casebook' AND before IS NOT NULL))"
+    "(target = 'casebook' AND before IS NOT NULL) OR "
+    "(target LIKE 'import:%' AND action = 'import'))"
 )
 
 
