@@ -15,6 +15,7 @@ from tests.conftest import FakeClock
 from verify import embed, match
 from verify.errors import VerifyError
 from verify.ingest import documents, pipeline
+from verify.models import Claim
 from verify.store import Store
 
 BLOG = Path(__file__).parent / "fixtures" / "river-port-blog.txt"
@@ -190,3 +191,33 @@ def test_a_source_that_cannot_be_saved_is_named_and_the_others_kept(
             "error": "could not save to the casebook: database or disk is full",
         }
     ]
+
+
+def test_a_reader_waits_for_a_migration_and_says_so(tmp_path: Path) -> None:
+    """Real processes: `list` on a casebook another process is writing (as a migration
+    does, for minutes on a large casebook) waits, says why, then works."""
+    casebook = tmp_path / "old.casebook"
+    with Store.open(casebook, migrate_to=4, clock=FakeClock()) as old:
+        now = old.clock()
+        old.add_claim(Claim(id="c-old", text="Lemons cure diabetes.", created=now, updated=now))
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            f"c = sqlite3.connect({str(casebook)!r}, isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True)\n"
+            "time.sleep(4); c.execute('COMMIT')\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    env = {**os.environ, "VERIFY_CASEBOOK": str(casebook)}
+    res = subprocess.run(
+        [sys.executable, "-m", "verify", "list"], env=env, capture_output=True, text=True
+    )
+    holder.wait()
+    assert res.returncode == 0, res.stderr
+    assert "waiting for it to finish" in res.stderr
+    assert "Lemons cure diabetes." in res.stdout

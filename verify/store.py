@@ -85,6 +85,7 @@ class Store:
         clock: Clock = utcnow,
         actor: str | None = None,
         migrate_to: int = LATEST,
+        notice: Callable[[str], None] | None = None,
     ) -> Store:
         """Open (and if allowed create) a casebook, migrating an older schema after a backup."""
         path = Path(path)
@@ -112,7 +113,7 @@ class Store:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, path, clock, actor or default_actor())
-            store._migrate(migrate_to, fresh=not exists)
+            store._migrate(migrate_to, fresh=not exists, notice=notice)
             store._match_index = store.schema_version() >= 5
             store._key = _file_key(path)
             _OPEN[store._key] = _OPEN.get(store._key, 0) + 1
@@ -148,7 +149,32 @@ class Store:
             return 0
         return int(row[0]) if row else 0
 
-    def _migrate(self, target: int, *, fresh: bool) -> None:
+    def _wait_for_writers(self, notice: Callable[[str], None] | None) -> None:
+        """Wait, however long, until no other process is writing (a migration can take
+        minutes on a large casebook): a command that only reads must not fail on it."""
+        told = False
+        self.conn.execute("PRAGMA busy_timeout = 1000")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    self.conn.execute("ROLLBACK")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        return  # not a lock: the transaction itself will say what it is
+                    if not told and notice is not None:
+                        notice(
+                            f"{self.path.name} is being changed by another verify "
+                            "(upgrading it, perhaps); waiting for it to finish"
+                        )
+                        told = True
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def _migrate(
+        self, target: int, *, fresh: bool, notice: Callable[[str], None] | None = None
+    ) -> None:
         current = self.schema_version()
         if current == 0 and not fresh:
             tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -163,7 +189,11 @@ class Store:
             return
         if current > 0:
             self.backup(self.path.with_name(f"{self.path.name}.v{current}.bak"))
+        self._wait_for_writers(notice)
         with self.transaction():
+            if self.schema_version() >= target:
+                return  # another process migrated it while this one waited
+            current = self.schema_version()
             for version in range(current + 1, target + 1):
                 for step in MIGRATIONS[version]:
                     if isinstance(step, str):
