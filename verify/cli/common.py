@@ -36,6 +36,7 @@ def out(text: str) -> None:
 
 def open_store(args: argparse.Namespace, create: bool = False) -> Store:
     path, is_default = paths.casebook_path(getattr(args, "casebook", None))
+    paths.refuse_special(path)
     return Store.open(path, create=create or is_default)
 
 
