@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -41,20 +42,36 @@ def open_store(args: argparse.Namespace, create: bool = False) -> Store:
 
 
 def write_output(text: str | Iterable[str], dest: str | None) -> None:
-    """Print, or write atomically so a reader never sees half a report."""
+    """Print, or write atomically so a reader never sees half a report.
+
+    A symlink is written through (its target is replaced, the link stays); a FIFO or device
+    is written directly (renaming over it would destroy it); an existing file keeps its
+    mode and a new one gets the user's umask, as any editor would do.
+    """
     chunks = [text] if isinstance(text, str) else text
     if dest is None or dest == "-":
         for chunk in chunks:
             sys.stdout.write(chunk)
         return
-    target = Path(dest)
+    target = Path(os.path.realpath(dest))
     if target.is_dir():
-        raise VerifyError(f"{target} is a directory")
+        raise VerifyError(f"{dest} is a directory")
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
+        st: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        st = None
     except OSError as exc:
-        raise VerifyError(f"cannot write {target}: {exc.strerror}") from None
+        raise VerifyError(f"cannot write {dest}: {exc.strerror}") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        _write_special(chunks, target, dest)
+        return
+    mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
     try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    except OSError as exc:
+        raise VerifyError(f"cannot write {dest}: {exc.strerror}") from None
+    try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             for chunk in chunks:
                 fh.write(chunk)
@@ -66,8 +83,24 @@ def write_output(text: str | Iterable[str], dest: str | None) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise VerifyError(f"cannot write {target}: {exc.strerror}") from None
+            raise VerifyError(f"cannot write {dest}: {exc.strerror}") from None
         raise
+
+
+def _write_special(chunks: Iterable[str], target: Path, dest: str) -> None:
+    try:
+        with open(target, "w", encoding="utf-8") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+    except OSError as exc:
+        raise VerifyError(f"cannot write {dest}: {exc.strerror}") from None
+
+
+def _umask() -> int:
+    # The only way to read the umask is to set it; set it straight back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def json_requests(field: str) -> Iterator[dict[str, Any]]:
