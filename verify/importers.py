@@ -235,6 +235,7 @@ def import_file(
     path: str,
     fmt: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Import a file into the casebook; returns counts of what was added and skipped."""
     from verify.report import claimreview
@@ -257,7 +258,7 @@ def import_file(
     elif fmt in ("tsv", "csv"):
         records = parse_table(text, "\t" if fmt == "tsv" else ",")
     elif fmt == "claimreview":
-        records = claimreview.parse(text)
+        records = claimreview.parse(text, warn)
     else:
         raise VerifyError(f"unknown import format {fmt!r}")
     claims = records_to_claims(store, records)

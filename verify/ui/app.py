@@ -562,13 +562,11 @@ class VerifyApp(App[int]):
                 dest = self.casebook_path.with_name(f"{stem}-claimreview.json")
                 claims = list(self.store.iter_claims())
                 docs = {d.id: d for d in self.store.documents()}
-                text = (
-                    json.dumps(
-                        claimreview.reviews(claims, self.store.settings(), docs),
-                        ensure_ascii=False,
-                        indent=2,
-                    )
-                    + "\n"
+                text = claimreview.export_text(
+                    claims,
+                    self.store.settings(),
+                    docs,
+                    lambda m: self.notify(m, severity="warning", markup=False),
                 )
             write_output(text, str(dest))
         except VerifyError as exc:
