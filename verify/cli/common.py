@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from verify import paths
 from verify.errors import VerifyError
 from verify.store import Store
-from verify.textsafe import one_line
+from verify.textsafe import clean, inert, one_line
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -32,6 +32,9 @@ def err(message: str) -> None:
 
 
 def out(text: str) -> None:
+    """Print a line of plain output; anything that could drive the terminal is removed here,
+    the one place every command's plain output passes."""
+    text = clean(text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
@@ -51,7 +54,7 @@ def write_output(text: str | Iterable[str], dest: str | None) -> None:
     chunks = [text] if isinstance(text, str) else text
     if dest is None or dest == "-":
         for chunk in chunks:
-            sys.stdout.write(chunk)
+            sys.stdout.write(inert(chunk))
         return
     target = Path(os.path.realpath(dest))
     if target.is_dir():

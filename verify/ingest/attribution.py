@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from verify.textsafe import clean
+
 VERBS = (
     "said", "says", "say", "claimed", "claims", "claim", "told", "tells", "posted", "posts",
     "warned", "warns", "noted", "notes", "stated", "states", "announced", "announces", "added",
@@ -141,7 +143,7 @@ _WHITESPACE = re.compile(r"\s+")
 def attribute(sentence: str) -> Attribution:
     # One space for every run: the patterns then meet whitespace one character at a time,
     # which keeps every search linear in the sentence (16,000 spaces once took a minute).
-    text = _WHITESPACE.sub(" ", sentence).strip()
+    text = _WHITESPACE.sub(" ", clean(sentence)).strip()
     pronoun = _PRONOUN.search(text)
     if pronoun:
         return Attribution(

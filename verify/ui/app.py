@@ -13,6 +13,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
@@ -24,6 +25,7 @@ from verify.ids import new_id
 from verify.listfilter import ListFilter
 from verify.models import Claim, Evidence, EvidenceKind, Source, utcnow
 from verify.store import Clock, Store, search_text
+from verify.textsafe import clean
 from verify.ui import state as ui_state
 from verify.ui.claim_list import ClaimList, ClaimRows
 from verify.ui.claim_view import ClaimContext, ClaimView
@@ -39,6 +41,7 @@ from verify.ui.dialogs import (
     VerdictDialog,
 )
 from verify.ui.evidence_screen import EvidenceScreen
+from verify.ui.safe import plain
 from verify.ui.screens import AchScreen, DocumentScreen, HelpScreen
 
 THEMES = ("textual-dark", "textual-light")
@@ -109,6 +112,21 @@ class VerifyApp(App[int]):
         self._save_timer: object | None = None
         self._detail_timer: object | None = None
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification, from any screen, passes here: messages often quote a casebook
+        or a server, so control codes go before the terminal sees them."""
+        super().notify(
+            clean(message), title=plain(title), severity=severity, timeout=timeout, markup=markup
+        )
+
     # -- layout --------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -127,8 +145,8 @@ class VerifyApp(App[int]):
         self.filter_input = self.query_one("#filter", Input)
         self.claim_view = self.query_one(ClaimView)
         self.theme = self.ui_state.theme if self.ui_state.theme in THEMES else THEMES[0]
-        self.title = f"verify: {self.store.settings().name}"
-        self.sub_title = str(self.casebook_path.name)
+        self.title = plain(f"verify: {self.store.settings().name}", 80)
+        self.sub_title = plain(self.casebook_path.name, 80)
         self._load_keymap()
         claim_list = self.claim_list
         restored = self.book_state
