@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from textual import on, work
@@ -112,6 +113,39 @@ class VerifyApp(App[int]):
         self._save_timer: object | None = None
         self._detail_timer: object | None = None
 
+    async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
+        # Key bindings and `action_*` calls: a failure is reported, not fatal (Textual would
+        # stop the failing widget's message loop and then the app).
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as error:
+            if not getattr(self, "_actions_guarded", False):
+                raise
+            self._report_failure(error)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Dialog callbacks, palette commands and workers land here when they fail.
+        if not getattr(self, "_actions_guarded", False) or not isinstance(error, Exception):
+            super()._handle_exception(error)
+            return
+        self._report_failure(error)
+
+    def _report_failure(self, error: Exception) -> None:
+        """The one place a failed action becomes a message: the reviewer keeps working, and
+        each save is one transaction, so the failed action changed nothing."""
+        self.log.error(repr(error))
+        first = (clean(str(error)).strip().splitlines() or [""])[0][:200]
+        hint = ""
+        if isinstance(error, (ValueError, sqlite3.DatabaseError)):
+            hint = "; `verify check` names any damage"
+        self.notify(
+            escape(f"Not done: {type(error).__name__}: {first}{hint}"),
+            title="Error",
+            severity="error",
+            timeout=10,
+        )
+
     def notify(
         self,
         message: str,
@@ -161,6 +195,7 @@ class VerifyApp(App[int]):
         self._show_current()
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self._check_outside_changes)
+        self._actions_guarded = True
 
     def _load_keymap(self) -> None:
         path = self.keymap_path or platformdirs.user_config_path("verify") / "keymap.json"
@@ -594,6 +629,21 @@ class VerifyApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        for command in self._commands():
+            yield command._replace(callback=self._guarded(command.callback))
+
+    def _guarded(self, callback: Callable[[], Any]) -> Callable[[], None]:
+        """A palette command whose failure is reported like any other action's."""
+
+        def run() -> None:
+            try:
+                callback()
+            except Exception as error:
+                self._report_failure(error)
+
+        return run
+
+    def _commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand(
             "Export markdown report", "The whole casebook, for editors", lambda: self.export("md")
         )
@@ -635,4 +685,5 @@ def make_app(
 def run(casebook: Path) -> int:
     app = make_app(casebook)
     result = app.run()
-    return int(result or 0)
+    # A crash must not look like a clean exit to a script.
+    return app.return_code or int(result or 0)
