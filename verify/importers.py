@@ -320,6 +320,7 @@ def import_file(
     path: str,
     fmt: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Import a file into the casebook; returns counts of what was added and skipped."""
     from verify.report import claimreview
@@ -353,7 +354,7 @@ def import_file(
         if fmt == "jsonl":
             return _import_stream(store, lambda: iter_jsonl(text.splitlines()), name, progress)
         if fmt == "claimreview":
-            parsed = claimreview.parse(text)
+            parsed = claimreview.parse(text, warn)
             return _import_stream(store, lambda: iter(parsed), name, progress)
         if fmt in ("tsv", "csv"):
             delimiter = "\t" if fmt == "tsv" else ","

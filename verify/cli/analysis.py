@@ -28,7 +28,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for i, src in enumerate(args.src, 1):
             if show_progress:
                 sys.stderr.write(f"\rreading {i}/{len(args.src)}: {one_line(src, 60):<60}")
-            archived.append(_read_archived(src, store.clock()))
+            archived.append(_read_archived(src, store.clock(), args.timeout))
         totals = dict.fromkeys(
             ("documents", "sentences", "candidates", "groups", "claims", "attached", "duplicates"),
             0,
@@ -84,7 +84,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from verify.ingest import pipeline
     from verify.models import utcnow
 
-    archived = _read_archived(args.src, utcnow())
+    archived = _read_archived(args.src, utcnow(), args.timeout)
     for warning in archived.warnings:
         err(f"warning: {warning}")
     analysis = pipeline.extract(archived.document.text)
@@ -103,10 +103,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_archived(src: str, at: Any) -> Any:
+def _read_archived(src: str, at: Any, timeout: float | None = None) -> Any:
     from verify.ingest import documents
 
-    raw, address, media = documents.read_source(src)
+    raw, address, media = documents.read_source(src, timeout=timeout)
     return documents.archive(raw, address, media, retrieved=at)
 
 
@@ -173,14 +173,19 @@ def cmd_match(args: argparse.Namespace) -> int:
     return 0
 
 
+TIMEOUT_HELP = "give up on a URL after this many seconds in all (default 30)"
+
+
 def register(add: Add) -> None:
     p = add("ingest", cmd_ingest, "archive sources and propose their check-worthy claims")
     p.add_argument("src", nargs="+", help="file (.txt, .md, .html), '-' for stdin, http(s) URL")
     p.add_argument("--json", action="store_true", help="one JSON object per document")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help=TIMEOUT_HELP)
 
     p = add("extract", cmd_extract, "show claim candidates in a source without saving")
     p.add_argument("src", help="file (.txt, .md, .html), '-' for stdin, http(s) URL")
     p.add_argument("--json", action="store_true", help="one JSON object per candidate")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help=TIMEOUT_HELP)
 
     p = add("quote", cmd_quote, "locate a quote in a text file (catches misquotes)")
     p.add_argument("--source", required=True, help="text file to search")

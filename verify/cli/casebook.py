@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -27,7 +26,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     with open_store(args, create=True) as store:
         counts = import_file(
-            store, args.file, args.format, progress if sys.stderr.isatty() else None
+            store,
+            args.file,
+            args.format,
+            progress if sys.stderr.isatty() else None,
+            warn=lambda m: err(f"warning: {m}"),
         )
     out(", ".join(f"{k} {v}" for k, v in counts.items()))
     return 0
@@ -45,10 +48,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         elif args.format == "claimreview":
             claims = [store.get_claim(args.claim)] if args.claim else list(store.iter_claims())
             documents = {d.id: d for d in store.documents()}
-            objs = claimreview.reviews(claims, store.settings(), documents)
-            if args.claim and not objs:
+            if args.claim and claims[0].verdict is None:
                 raise VerifyError(f"claim {args.claim} has no verdict to publish")
-            text = json.dumps(objs, ensure_ascii=False, indent=2) + "\n"
+            text = claimreview.export_text(
+                claims, store.settings(), documents, lambda m: err(f"warning: {m}")
+            )
         else:
             if args.claim:
                 text = markdown.claim_report(store, store.get_claim(args.claim))

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from textual import on, work
@@ -13,6 +14,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
@@ -24,6 +26,7 @@ from verify.ids import new_id
 from verify.listfilter import ListFilter
 from verify.models import Claim, Evidence, EvidenceKind, Source, utcnow
 from verify.store import Clock, Store, search_text
+from verify.textsafe import clean
 from verify.ui import state as ui_state
 from verify.ui.claim_list import ClaimList, ClaimRows
 from verify.ui.claim_view import ClaimContext, ClaimView
@@ -39,6 +42,7 @@ from verify.ui.dialogs import (
     VerdictDialog,
 )
 from verify.ui.evidence_screen import EvidenceScreen
+from verify.ui.safe import plain
 from verify.ui.screens import AchScreen, DocumentScreen, HelpScreen
 
 THEMES = ("textual-dark", "textual-light")
@@ -109,6 +113,54 @@ class VerifyApp(App[int]):
         self._save_timer: object | None = None
         self._detail_timer: object | None = None
 
+    async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
+        # Key bindings and `action_*` calls: a failure is reported, not fatal (Textual would
+        # stop the failing widget's message loop and then the app).
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as error:
+            if not getattr(self, "_actions_guarded", False):
+                raise
+            self._report_failure(error)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Dialog callbacks, palette commands and workers land here when they fail.
+        if not getattr(self, "_actions_guarded", False) or not isinstance(error, Exception):
+            super()._handle_exception(error)
+            return
+        self._report_failure(error)
+
+    def _report_failure(self, error: Exception) -> None:
+        """The one place a failed action becomes a message: the reviewer keeps working, and
+        each save is one transaction, so the failed action changed nothing."""
+        self.log.error(repr(error))
+        first = (clean(str(error)).strip().splitlines() or [""])[0][:200]
+        hint = ""
+        if isinstance(error, (ValueError, sqlite3.DatabaseError)):
+            hint = "; `verify check` names any damage"
+        self.notify(
+            escape(f"Not done: {type(error).__name__}: {first}{hint}"),
+            title="Error",
+            severity="error",
+            timeout=10,
+        )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification, from any screen, passes here: messages often quote a casebook
+        or a server, so control codes go before the terminal sees them."""
+        super().notify(
+            clean(message), title=plain(title), severity=severity, timeout=timeout, markup=markup
+        )
+
     # -- layout --------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -127,8 +179,8 @@ class VerifyApp(App[int]):
         self.filter_input = self.query_one("#filter", Input)
         self.claim_view = self.query_one(ClaimView)
         self.theme = self.ui_state.theme if self.ui_state.theme in THEMES else THEMES[0]
-        self.title = f"verify: {self.store.settings().name}"
-        self.sub_title = str(self.casebook_path.name)
+        self.title = plain(f"verify: {self.store.settings().name}", 80)
+        self.sub_title = plain(self.casebook_path.name, 80)
         self._load_keymap()
         claim_list = self.claim_list
         restored = self.book_state
@@ -143,6 +195,7 @@ class VerifyApp(App[int]):
         self._show_current()
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self._check_outside_changes)
+        self._actions_guarded = True
 
     def _load_keymap(self) -> None:
         path = self.keymap_path or platformdirs.user_config_path("verify") / "keymap.json"
@@ -572,13 +625,11 @@ class VerifyApp(App[int]):
                 dest = self.casebook_path.with_name(f"{stem}-claimreview.json")
                 claims = list(self.store.iter_claims())
                 docs = {d.id: d for d in self.store.documents()}
-                text = (
-                    json.dumps(
-                        claimreview.reviews(claims, self.store.settings(), docs),
-                        ensure_ascii=False,
-                        indent=2,
-                    )
-                    + "\n"
+                text = claimreview.export_text(
+                    claims,
+                    self.store.settings(),
+                    docs,
+                    lambda m: self.notify(m, severity="warning", markup=False),
                 )
             write_output(text, str(dest))
         except VerifyError as exc:
@@ -588,6 +639,21 @@ class VerifyApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        for command in self._commands():
+            yield command._replace(callback=self._guarded(command.callback))
+
+    def _guarded(self, callback: Callable[[], Any]) -> Callable[[], None]:
+        """A palette command whose failure is reported like any other action's."""
+
+        def run() -> None:
+            try:
+                callback()
+            except Exception as error:
+                self._report_failure(error)
+
+        return run
+
+    def _commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand(
             "Export markdown report", "The whole casebook, for editors", lambda: self.export("md")
         )
@@ -629,4 +695,5 @@ def make_app(
 def run(casebook: Path) -> int:
     app = make_app(casebook)
     result = app.run()
-    return int(result or 0)
+    # A crash must not look like a clean exit to a script.
+    return app.return_code or int(result or 0)

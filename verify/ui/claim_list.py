@@ -16,6 +16,7 @@ from textual.strip import Strip
 from verify.models import ClaimSummary
 from verify.store import Store
 from verify.textsafe import one_line
+from verify.ui.safe import plain
 
 PAGE = 200
 
@@ -177,7 +178,7 @@ class ClaimList(ScrollView, can_focus=True):
         if index == self.cursor:
             base = base + self.get_component_rich_style("claim-list--cursor")
         dim = base + self.get_component_rich_style("claim-list--dim")
-        badge_text = (row.verdict or "—")[:10].upper().center(10)
+        badge_text = plain(row.verdict or "—", 10).upper().center(10)
         badge_style = Style.parse(VERDICT_STYLE.get(row.verdict or "", "dim"))
         counts = f"{row.accounts}a {row.evidence}e"
         status = STATUS_MARK.get(row.status, row.status)[:4].ljust(4)

@@ -12,7 +12,7 @@ from textual.widgets import Static
 from verify import grading
 from verify.models import Claim, Document, Evidence, Settings, Source
 from verify.ui.claim_list import VERDICT_STYLE
-from verify.ui.safe import line, literal
+from verify.ui.safe import line, literal, plain
 
 
 @dataclass
@@ -130,7 +130,7 @@ class ClaimView(VerticalScroll):
             found = Text("Already checked? ", style="bold yellow")
             for cid, score, text, verdict in ctx.matches[:3]:
                 found.append(f"\n  {score:>3.0f}% ", style="yellow")
-                found.append(f"[{verdict or 'no verdict'}] ", style="bold")
+                found.append(f"[{plain(verdict or 'no verdict', 40)}] ", style="bold")
                 found.append_text(line(text, 100))
                 found.append(f"  {cid}", style="dim")
             yield Static(found, id="claim-matches")
@@ -155,13 +155,13 @@ class ClaimView(VerticalScroll):
             return text
         label = ctx.settings.label(claim.verdict.label)
         text.append(
-            f" {claim.verdict.label.upper()} ",
+            f" {plain(claim.verdict.label, 40).upper()} ",
             style=VERDICT_STYLE.get(claim.verdict.label, "reverse"),
         )
         if label is not None:
-            text.append(f"  {label.description}", style="italic")
+            text.append(f"  {plain(label.description, 200)}", style="italic")
         text.append(
-            f"\nby {claim.verdict.reviewer or 'unknown'}, "
+            f"\nby {plain(claim.verdict.reviewer or 'unknown', 80)}, "
             f"{claim.verdict.at.strftime('%Y-%m-%d %H:%M')} UTC",
             style="dim",
         )

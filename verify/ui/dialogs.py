@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from verify.grading import SOURCE_GRADES
 from verify.models import Account, Assessment, RatingLabel, Source
-from verify.ui.safe import line
+from verify.ui.safe import line, literal, plain
 
 LABEL_COLOUR = {
     "true": "bold green", "mostly-true": "bold green", "mixed": "bold yellow",
@@ -39,8 +39,10 @@ class VerdictDialog(ModalScreen[str | None]):
             yield Label("Set verdict: press its number (Esc cancels)", classes="dialog-title")
             for i, label in enumerate(self.scale, 1):
                 text = Text(f" {i} ", style="bold")
-                text.append(f" {label.label:<13}", style=LABEL_COLOUR.get(label.label, "bold"))
-                text.append(f" {label.description}")
+                text.append(
+                    f" {plain(label.label, 40):<13}", style=LABEL_COLOUR.get(label.label, "bold")
+                )
+                text.append(f" {plain(label.description, 200)}")
                 if label.label == self.current:
                     text.append("  (current)", style="dim")
                 yield Static(text, classes="verdict-option", id=f"verdict-{i}")
@@ -69,7 +71,8 @@ class TextDialog(ModalScreen[str | None]):
     def __init__(self, title: str, text: str) -> None:
         super().__init__()
         self.title_text = title
-        self.initial = text
+        # The editor shows its text raw: control codes go before it sees them.
+        self.initial = literal(text).plain
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="text-dialog"):

@@ -13,7 +13,7 @@ from verify import grading
 from verify.models import Claim, Document, Source
 from verify.ui.document_area import DocumentArea
 from verify.ui.evidence_screen import anchors_for
-from verify.ui.safe import line
+from verify.ui.safe import line, plain
 
 
 class DocumentScreen(ModalScreen[None]):
@@ -99,7 +99,9 @@ class AchScreen(ModalScreen[None]):
         table.add_column(Text("Grade"), key="grade")
         for i, acc in enumerate(claim.accounts, 1):
             src = self.sources.get(acc.source_id or "")
-            table.add_column(Text(f"{i}. {src.name if src else 'unattributed'}"[:18]), key=acc.id)
+            table.add_column(
+                Text(plain(f"{i}. {src.name if src else 'unattributed'}", 18)), key=acc.id
+            )
         table.add_column(Text("Diagnostic"), key="diag")
         by_id = {e.id: e for e in claim.evidence}
         for row in result.rows:
@@ -181,10 +183,10 @@ class HelpScreen(ModalScreen[None]):
             yield Label("verify: keys  (Esc closes)", classes="dialog-title")
             keys = Text()
             for key, description, tooltip in self.keys:
-                keys.append(f"{key:>10}  ", style="bold")
-                keys.append(f"{description:<11}")
+                keys.append(f"{plain(key, 10):>10}  ", style="bold")
+                keys.append(f"{plain(description, 30):<11}")
                 if tooltip:
-                    keys.append(f"  {tooltip}", style="dim")
+                    keys.append(f"  {plain(tooltip, 80)}", style="dim")
                 keys.append("\n")
             yield Static(keys, id="help-keys")
             yield Static(Text(HELP_TEXT), id="help-text")

@@ -15,6 +15,7 @@ from verify.errors import VerifyError
 from verify.models import ClaimStatus
 from verify.store import Store
 from verify.textsafe import one_line
+from verify.ui.safe import plain
 
 
 def _prompt(text: str, meta: str) -> Text:
@@ -103,7 +104,7 @@ class TriageScreen(ModalScreen[None]):
         detail = Text()
         for acc in claim.accounts:
             src = self.store.get_source(acc.source_id) if acc.source_id else None
-            detail.append(f"{src.name if src else 'unattributed'}: ", style="bold")
+            detail.append(f"{plain(src.name, 80) if src else 'unattributed'}: ", style="bold")
             detail.append(one_line(acc.statement, 300) + "\n")
         if claim.checkworthiness is not None:
             detail.append(f"check-worthiness {claim.checkworthiness:.2f}", style="dim")
