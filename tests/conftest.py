@@ -35,28 +35,29 @@ def need_shared(path: Path) -> Path:
     A fresh clone has no ../shared: the tests that measure on the seed article or the
     evaluation data then skip, and CI, which always has it, must not skip them quietly.
     """
-    if path.exists():
-        return path
     where = path.relative_to(SHARED.parent)
-    message = (
+    need(
+        path.exists(),
         f"needs ../{where}, the shared data kept beside the checkout (not in the repository: "
-        "research licences); put the team's shared/ folder next to this checkout to run it"
+        "research licences); put the team's shared/ folder next to this checkout to run it",
     )
+    return path
+
+
+def need(present: bool, message: str) -> None:
+    """Skip saying what is missing and how to get it, unless under CI=true: there, a fail."""
+    if present:
+        return
     if IN_CI:
         pytest.fail(f"CI: {message}", pytrace=False)
     pytest.skip(message)
 
 
 def need_module(name: str, install: str) -> None:
-    """Skip when an optional package is missing (a failure under CI=true, which installs it)."""
+    """An optional Python package (CI installs them all)."""
     import importlib.util
 
-    if importlib.util.find_spec(name) is not None:
-        return
-    message = f"needs the {name} package: {install}"
-    if IN_CI:
-        pytest.fail(f"CI: {message}", pytrace=False)
-    pytest.skip(message)
+    need(importlib.util.find_spec(name) is not None, f"needs the {name} package: {install}")
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,11 @@
 Each round starts one command (a verdict, an import, an ingest, a setting), kills it after a
 random delay, and records whether it had finished with success (acknowledged). Afterwards
 every acknowledged write must be in the casebook and `verify check` must pass.
+
+The delay is a random share (0.3 to 1.5) of how long that kind of command takes on this
+machine right now: measured once per kind before the rounds, then kept up to date from every
+run that finished. A fixed delay would kill every run on a loaded machine before it could
+acknowledge anything, and none on a fast one.
 Used by the test suite (a few rounds) and bench/crash_campaign.py (hundreds).
 """
 
@@ -17,10 +22,14 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import median
 
 VERIFY = str(Path(sys.executable).parent / "verify")
 SAMPLE = Path(__file__).resolve().parent.parent / "casebook" / "sample.casebook.json"
 CLAIMS = ["c-2zjgpgfw", "c-65jxr4wr", "c-zx22sxj4", "c-v7naswc8", "c-7mte6d4n", "c-az7y8knn"]
+KINDS = ("verdict", "import", "ingest", "config")
+KILL_SHARE = (0.3, 1.5)
+"""The kill comes after this share of a typical run: most die mid-run, some finish."""
 
 
 @dataclass
@@ -33,6 +42,10 @@ class Campaign:
     """Every `config set` tried, in order, and whether it was acknowledged."""
     killed: int = 0
     rounds: int = 0
+    finished: int = 0
+    """Rounds whose process finished with success before its kill came."""
+    durations: dict[str, list[float]] = field(default_factory=dict)
+    """Seconds each finished run took, by kind: the baseline the kill delays scale with."""
     env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -45,9 +58,11 @@ class Campaign:
         subprocess.run(
             [VERIFY, "import", str(SAMPLE)], env=self.env, check=True, capture_output=True
         )
+        for kind in KINDS:  # the baseline: one whole run of each kind, never killed
+            self._run(*self._command(-1, kind), delay=None)
 
-    def _command(self, n: int) -> tuple[list[str], str, str]:
-        kind = self.rng.choice(["verdict", "import", "ingest", "config"])
+    def _command(self, n: int, kind: str | None = None) -> tuple[list[str], str, str]:
+        kind = kind or self.rng.choice(KINDS)
         token = f"t{n}x{self.rng.randrange(10**9)}"
         if kind == "verdict":
             claim = self.rng.choice(CLAIMS)
@@ -78,21 +93,35 @@ class Campaign:
             return ["ingest", str(src)], kind, token
         return ["config", "set", "publisher.name", token], kind, token
 
+    def typical(self, kind: str) -> float:
+        """How long a run of this kind takes now: the median of its last five finished runs."""
+        return median(self.durations[kind][-5:])
+
     def round(self, n: int) -> None:
         args, kind, token = self._command(n)
+        delay = self.rng.uniform(*KILL_SHARE) * self.typical(kind)
+        if self._run(args, kind, token, delay) == 0:
+            self.finished += 1
+        self.rounds += 1
+
+    def _run(self, args: list[str], kind: str, token: str, delay: float | None) -> int:
+        """Run one command, SIGKILL it after `delay` seconds; its exit status."""
+        started = time.monotonic()
         proc = subprocess.Popen(
             [VERIFY, *args], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(self.rng.uniform(0.05, 0.35))  # a run takes ~0.3 s: most die mid-run
-        if proc.poll() is None:
+        try:
+            code = proc.wait(timeout=delay)
+            self.durations.setdefault(kind, []).append(time.monotonic() - started)
+        except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
             self.killed += 1
-        code = proc.wait()
+            code = proc.wait()
         if code == 0:
             self.acknowledged.append((kind, token))
         if kind == "config":
             self.configs.append((token, code == 0))
-        self.rounds += 1
+        return code
 
     def problems(self) -> list[str]:
         """Acknowledged writes that are missing, and what `verify check` reports."""
