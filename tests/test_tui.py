@@ -227,7 +227,11 @@ async def test_outside_changes_are_picked_up(sample_path: Path, tmp_path: Path) 
     async with app.run_test(size=SIZE) as pilot:
         with Store.open(sample_path) as other:
             other.update_claim(BELGOROD, lambda c: c.model_copy(update={"claimant": "X"}), "e")
-        await pilot.pause(0.3)
+        # Wait for the watcher rather than a fixed time: a busy machine polls late.
+        for _ in range(300):
+            await pilot.pause(0.1)
+            if app.ctx is not None and app.ctx.claim.claimant == "X":
+                break
         assert app.ctx is not None and app.ctx.claim.claimant == "X"
 
 
