@@ -66,6 +66,11 @@ class Campaign:
     """A casebook at the schema before the latest, for the migration rounds."""
 
     @property
+    def finished(self) -> int:
+        """Rounds whose process finished with success before its kill came."""
+        return sum(self.acked.values())
+
+    @property
     def casebook(self) -> Path:
         return self.folder / "crash.casebook"
 
