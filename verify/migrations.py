@@ -24,6 +24,14 @@ def _encode_existing_claims(conn: sqlite3.Connection) -> None:
     match.rebuild_vectors(conn)
 
 
+def _search_index(conn: sqlite3.Connection) -> None:
+    from verify import search
+
+    for statement in search.TABLES:
+        conn.execute(statement)
+    search.rebuild(conn)
+
+
 Step = str | Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: dict[int, list[Step]] = {
@@ -121,6 +129,13 @@ MIGRATIONS: dict[int, list[Step]] = {
             vector BLOB NOT NULL
         )""",
         _encode_existing_claims,
+    ],
+    # 6: full-text search over documents, claims, accounts and notes (FTS5), and action
+    # groups in the event log: the events one action wrote (a source merge touches many
+    # claims) share `grp`, so undo and redo take them back together.
+    6: [
+        "ALTER TABLE events ADD COLUMN grp INTEGER",
+        _search_index,
     ],
 }
 

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from verify import match
+from verify import search as fulltext
 from verify.errors import NotFoundError, StaleWriteError, VerifyError
 from verify.migrations import LATEST, MIGRATIONS
 from verify.models import Claim, ClaimSummary, Document, Event, Settings, Source, utcnow
@@ -73,6 +74,10 @@ class Store:
         self._match_index = False
         self._key: tuple[int, int] | None = None
         """Whether this casebook has the matching index (schema 4+) to keep current."""
+        self._search_index = False
+        """Whether it has the full-text index and action groups (schema 6+)."""
+        self._grp: int | None = None
+        """The action group events are logged under, inside `grouped()`."""
 
     # -- opening -------------------------------------------------------------------------
 
@@ -114,6 +119,7 @@ class Store:
             store = cls(conn, path, clock, actor or default_actor())
             store._migrate(migrate_to, fresh=not exists)
             store._match_index = store.schema_version() >= 5
+            store._search_index = store.schema_version() >= 6
             store._key = _file_key(path)
             _OPEN[store._key] = _OPEN.get(store._key, 0) + 1
         except sqlite3.DatabaseError as exc:
@@ -245,6 +251,23 @@ class Store:
                 int(undone),
             ),
         )
+        if self._grp is not None:
+            self.conn.execute(
+                "UPDATE events SET grp = ? WHERE seq = last_insert_rowid()", (self._grp,)
+            )
+
+    @contextlib.contextmanager
+    def grouped(self) -> Iterator[None]:
+        """Inside a transaction: the events logged here are one action for undo and redo."""
+        if not self._search_index or self._grp is not None:
+            yield
+            return
+        row = self.conn.execute("SELECT COALESCE(max(seq), 0) + 1 FROM events").fetchone()
+        self._grp = int(row[0])
+        try:
+            yield
+        finally:
+            self._grp = None
 
     def events(self, target: str | None = None, limit: int | None = None) -> list[Event]:
         sql = "SELECT seq, at, actor, action, target, before, after, undone FROM events"
@@ -403,6 +426,8 @@ class Store:
             match.index_claim(
                 self.conn, claim.id, match.indexed_text(claim.text, claim.extra), claim.text
             )
+        if self._search_index:
+            fulltext.index_claim(self.conn, claim)
 
     def add_claim(self, claim: Claim, action: str = "claim.create") -> Claim:
         """Store a new claim as one action."""
@@ -454,9 +479,47 @@ class Store:
             return self.tx_update_claim(claim, action)
 
     def save_claims(self, changes: Sequence[tuple[Claim, str]]) -> list[Claim]:
-        """Several claim edits as one action (a merge touches two claims)."""
-        with self.transaction():
+        """Several claim edits as one action (a merge touches two claims), undone together."""
+        with self.transaction(), self.grouped():
             return [self.tx_update_claim(claim, action) for claim, action in changes]
+
+    def claim_holding(self, item_id: str) -> str | None:
+        """The claim whose account or evidence item has this id."""
+        row = self.conn.execute(
+            "SELECT claims.id FROM claims, json_each(claims.body, '$.accounts') AS a "
+            "WHERE json_extract(a.value, '$.id') = ? UNION ALL "
+            "SELECT claims.id FROM claims, json_each(claims.body, '$.evidence') AS e "
+            "WHERE json_extract(e.value, '$.id') = ? LIMIT 1",
+            (item_id, item_id),
+        ).fetchone()
+        return row[0] if row else None
+
+    def claims_citing(self, source_id: str) -> list[str]:
+        """Claims whose accounts or evidence cite this source."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT claims.id FROM claims, json_each(claims.body, '$.accounts') AS a "
+            "WHERE json_extract(a.value, '$.source_id') = ? UNION "
+            "SELECT claims.id FROM claims, json_each(claims.body, '$.evidence') AS e "
+            "WHERE json_extract(e.value, '$.source_id') = ?",
+            (source_id, source_id),
+        )
+        return sorted(r[0] for r in rows)
+
+    def delete_claim(self, claim_id: str, action: str = "claim.delete") -> Claim:
+        """Remove a claim as one undoable action; returns what was removed."""
+        with self.transaction():
+            claim = self.get_claim(claim_id)
+            row = self.conn.execute("SELECT body FROM claims WHERE id = ?", (claim_id,)).fetchone()
+            self._delete_claim_row(claim_id)
+            self.tx_log(action, f"claim:{claim_id}", json.loads(row[0]), None)
+            return claim
+
+    def _delete_claim_row(self, claim_id: str) -> None:
+        self.conn.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
+        if self._match_index:
+            match.unindex_claim(self.conn, claim_id)
+        if self._search_index:
+            fulltext.unindex(self.conn, claim_id)
 
     def put_sources(self, sources: Sequence[Source], action: str = "source.grade") -> None:
         with self.transaction():
@@ -514,6 +577,13 @@ class Store:
             self.tx_put_source(source, action)
         return source
 
+    def tx_delete_source(self, source_id: str, action: str) -> None:
+        row = self.conn.execute("SELECT body FROM sources WHERE id = ?", (source_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no source with id {source_id!r}")
+        self.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+        self.tx_log(action, f"source:{source_id}", json.loads(row[0]), None)
+
     def tx_put_source(self, source: Source, action: str) -> None:
         row = self.conn.execute("SELECT body FROM sources WHERE id = ?", (source.id,)).fetchone()
         self.conn.execute(
@@ -569,6 +639,8 @@ class Store:
                 raw,
             ),
         )
+        if self._search_index:
+            fulltext.index_document(self.conn, doc)
         if log:
             meta = doc.model_dump(mode="json", exclude={"text"})
             self.tx_log("document.archive", f"document:{doc.id}", None, meta)
@@ -583,30 +655,50 @@ class Store:
             if row is None:
                 return None
             event = _event(row)
-            self._apply(event.target, event.after, event.before)
-            self.conn.execute("UPDATE events SET undone = 1 WHERE seq = ?", (event.seq,))
+            for part in reversed(self._group_of(event)):
+                self._apply(part.target, part.after, part.before)
+                self.conn.execute("UPDATE events SET undone = 1 WHERE seq = ?", (part.seq,))
             self.tx_log("undo", event.target, {"seq": event.seq}, None)
             return event
 
     def redo(self) -> Event | None:
         """Re-apply the earliest change undone since the last new change."""
         with self.transaction():
-            last_live = self.conn.execute(
-                "SELECT COALESCE(max(seq), 0) FROM events WHERE undone = 0 AND "
+            # Only what was undone after the latest new change can be redone: a new change
+            # (even one undone since) ends the redo chain, as in any editor.
+            last_new = self.conn.execute(
+                "SELECT COALESCE(max(seq), 0) FROM events WHERE "
                 f"action NOT IN ('undo', 'redo') AND {_UNDOABLE}"
             ).fetchone()[0]
             row = self.conn.execute(
                 "SELECT seq, at, actor, action, target, before, after, undone FROM events "
-                f"WHERE undone = 1 AND seq > ? AND {_UNDOABLE} ORDER BY seq LIMIT 1",
-                (last_live,),
+                f"WHERE undone = 1 AND {_UNDOABLE} AND seq IN (SELECT "
+                "json_extract(before, '$.seq') FROM events WHERE action = 'undo' AND seq > ?) "
+                "ORDER BY seq LIMIT 1",
+                (last_new,),
             ).fetchone()
             if row is None:
                 return None
             event = _event(row)
-            self._apply(event.target, event.before, event.after)
-            self.conn.execute("UPDATE events SET undone = 0 WHERE seq = ?", (event.seq,))
+            for part in self._group_of(event):
+                self._apply(part.target, part.before, part.after)
+                self.conn.execute("UPDATE events SET undone = 0 WHERE seq = ?", (part.seq,))
             self.tx_log("redo", event.target, {"seq": event.seq}, None)
             return event
+
+    def _group_of(self, event: Event) -> list[Event]:
+        """The events of the action `event` belongs to, in the order they were logged."""
+        if not self._search_index:
+            return [event]
+        row = self.conn.execute("SELECT grp FROM events WHERE seq = ?", (event.seq,)).fetchone()
+        if row is None or row[0] is None:
+            return [event]
+        rows = self.conn.execute(
+            "SELECT seq, at, actor, action, target, before, after, undone FROM events "
+            f"WHERE grp = ? AND {_UNDOABLE} ORDER BY seq",
+            (row[0],),
+        )
+        return [_event(r) for r in rows]
 
     def _last_undoable(self) -> Sequence[Any] | None:
         row: Sequence[Any] | None = self.conn.execute(
@@ -632,8 +724,7 @@ class Store:
                     f"claim {ident} changed since; nothing to undo safely (reload it first)"
                 )
             if state is None:
-                self.conn.execute("DELETE FROM claims WHERE id = ?", (ident,))
-                match.unindex_claim(self.conn, ident)
+                self._delete_claim_row(ident)
             else:
                 restored = Claim.model_validate_json(json.dumps(state))
                 restored = restored.model_copy(
