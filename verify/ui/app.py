@@ -16,13 +16,13 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
-from verify import actions, grading, paths
+from verify import actions, grading, history, paths
 from verify import evidence as evidence_core
 from verify.errors import StaleWriteError, VerifyError
 from verify.evidence import EvidenceDraft
 from verify.ids import new_id
 from verify.listfilter import ListFilter
-from verify.models import Claim, Evidence, EvidenceKind, Source, utcnow
+from verify.models import Claim, Event, Evidence, EvidenceKind, Source, utcnow
 from verify.store import Clock, Store, search_text
 from verify.ui import state as ui_state
 from verify.ui.claim_list import ClaimList, ClaimRows
@@ -73,6 +73,13 @@ class VerifyApp(App[int]):
             "g", "grade", "Grade", id="grade", tooltip="Grade sources A–F, assess each account"
         ),
         Binding("n", "new_claim", "New", id="new_claim"),
+        Binding(
+            "x",
+            "correct",
+            "Edit",
+            id="correct",
+            tooltip="Edit or delete the claim, an account, evidence or a source; merge sources",
+        ),
         Binding("d", "documents", "Docs", id="documents", tooltip="Archived documents"),
         Binding("m", "ach", "Matrix", id="ach", tooltip="Evidence × accounts (ACH)"),
         Binding("t", "triage", "Triage", id="triage", tooltip="Accept, drop or merge proposed"),
@@ -238,6 +245,9 @@ class VerifyApp(App[int]):
         self.claim_list.reload(keep=keep)
         self._show_current()
         self._data_version = self.store.data_version()
+        title = f"verify: {self.store.settings().name}"  # follows `config set name`
+        if title != self.title:
+            self.title = title
 
     def _check_outside_changes(self) -> None:
         try:
@@ -515,6 +525,11 @@ class VerifyApp(App[int]):
 
         self.push_screen(TriageScreen(self.store), lambda _: self.refresh_all())
 
+    def action_correct(self) -> None:
+        from verify.ui import correcting
+
+        correcting.start(self)
+
     def action_undo(self) -> None:
         self._history(self.store.undo, "Undid", "Nothing to undo")
 
@@ -532,7 +547,8 @@ class VerifyApp(App[int]):
             return
         target = getattr(event, "target", "")
         self.refresh_all(keep=target.partition(":")[2] if target.startswith("claim:") else None)
-        self.notify(escape(f"{verb} {getattr(event, 'action', '')} on {target}"))
+        if isinstance(event, Event):
+            self.notify(escape(f"{verb}: {history.describe(event)}"))
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
