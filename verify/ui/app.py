@@ -50,7 +50,10 @@ class VerifyApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "verify"
 
+    # Quit and help first: a narrow footer shows the first keys, and these must stay visible.
     BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding(
             "slash",
             "filter",
@@ -86,9 +89,7 @@ class VerifyApp(App[int]):
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", id="redo"),
         Binding("ctrl+t", "toggle_theme", "Theme", id="theme", show=False, tooltip="Dark or light"),
-        Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False),
-        Binding("q", "quit", "Quit", id="quit"),
     ]
 
     def __init__(
@@ -125,7 +126,7 @@ class VerifyApp(App[int]):
                 yield Input(placeholder="/ filter claims", id="filter")
                 yield ClaimList(self.rows, id="claims")
             yield ClaimView(id="claim")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         # The main screen's widgets, kept so timers and callbacks that fire while a dialog is

@@ -1,0 +1,64 @@
+"""Seeing the decision: evidence once per row, the verdict and essential keys always in view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+from textual.widgets._footer import FooterKey
+
+from tests.conftest import tui_app
+from verify import evidence
+from verify.models import EvidenceKind
+from verify.store import Store
+from verify.ui.claim_list import ClaimList
+from verify.ui.claim_view import ClaimView
+
+BELGOROD = "c-2zjgpgfw"
+
+
+async def test_at_80x24_list_verdict_and_quit_and_help_are_visible(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    app = tui_app(sample_path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen.region
+        claims = app.query_one(ClaimList).region
+        assert claims.height >= 5 and screen.contains_region(claims)
+        verdict = app.query_one("#verdict").region
+        assert verdict.height >= 3 and screen.contains_region(verdict)
+        assert "DISPUTED" in str(app.query_one("#verdict", Static).render())
+        keys = {k.description: k.region for k in app.query(FooterKey)}
+        for essential in ("Quit", "Help", "Filter", "Verdict"):
+            region = keys[essential]
+            assert region.width > 0 and region.right <= 80, essential
+        # The narrow pane stacks the accounts instead of squeezing them side by side.
+        assert app.query_one(ClaimView).has_class("narrow")
+
+
+async def test_evidence_rows_accounts_columns_each_item_once(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    app = tui_app(sample_path, tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        claim = app.ctx.claim  # type: ignore[union-attr]
+        rendered = app.export_screenshot()
+        for ev in claim.evidence:
+            quote = ev.selector.quote.exact[:20]  # type: ignore[union-attr]
+            assert rendered.count(quote.replace(" ", "&#160;")) == 1, quote
+        assert not app.query_one(ClaimView).has_class("narrow")
+
+
+async def test_file_evidence_shows_its_name_and_type(sample_path: Path, tmp_path: Path) -> None:
+    scan = tmp_path / "ministry-statement.pdf"
+    scan.write_bytes(b"%PDF-1.4\x00 body")
+    with Store.open(sample_path) as store:
+        evidence.attach(store, BELGOROD, evidence.EvidenceDraft(EvidenceKind.file, path=str(scan)))
+    app = tui_app(sample_path, tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        shown = app.export_screenshot()
+        assert "ministry-statement.pdf" in shown and "application/pdf" in shown
+        assert "sha256" not in shown
