@@ -265,3 +265,19 @@ def test_search_index_is_built_for_an_older_casebook(tmp_path: Path) -> None:
     with Store.open(path, clock=FakeClock()) as new:
         kinds = {h.kind for h in search.search(new.conn, "Belgorod")}
     assert {"claim", "document"} <= kinds
+
+
+def test_report_says_merged_into_and_names_file_evidence(sample: Store, tmp_path: Path) -> None:
+    from verify import actions, evidence
+    from verify.models import EvidenceKind
+    from verify.report import markdown
+
+    target, proposed = sample.get_claim(BELGOROD), sample.get_claim(ALROSA)
+    merged, dropped = actions.merge(target, proposed)
+    sample.save_claims([(merged, "triage.merge"), (dropped, "triage.merge")])
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4\x00")
+    evidence.attach(sample, BELGOROD, evidence.EvidenceDraft(EvidenceKind.file, path=str(scan)))
+    report = markdown.casebook_report(sample)
+    assert f"- Merged into [{BELGOROD}](#{BELGOROD})" in report
+    assert "file scan.pdf (application/pdf)" in report

@@ -62,3 +62,34 @@ async def test_file_evidence_shows_its_name_and_type(sample_path: Path, tmp_path
         shown = app.export_screenshot()
         assert "ministry-statement.pdf" in shown and "application/pdf" in shown
         assert "sha256" not in shown
+
+
+async def test_list_filters_by_status_verdict_source_tag_and_hides_dropped(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    from verify import editing
+
+    with Store.open(sample_path) as store:
+        editing.edit_claim(store, "c-az7y8knn", editing.ClaimEdit(status="dropped"))
+    app = tui_app(sample_path, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        rows = app.query_one(ClaimList).rows
+
+        def listed() -> list[str]:
+            return [rows.get(i).id for i in range(len(rows))]  # type: ignore[union-attr]
+
+        assert len(rows) == 5 and "c-az7y8knn" not in listed()
+
+        async def type_filter(text: str) -> list[str]:
+            app.filter_input.value = text
+            await pilot.pause()
+            return listed()
+
+        assert await type_filter("status:dropped") == ["c-az7y8knn"]
+        assert await type_filter("verdict:unproven") == ["c-zx22sxj4", "c-v7naswc8"]
+        assert await type_filter("tag:belgorod") == [BELGOROD]
+        assert set(await type_filter("source:gladkov")) == {BELGOROD}
+        assert set(await type_filter("status:open migrants")) == {"c-65jxr4wr"}
+        assert await type_filter("status:decided source:nobody-at-all") == []
+        assert len(await type_filter("")) == 5

@@ -16,7 +16,7 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
-from verify import actions, grading, history, paths
+from verify import actions, grading, history, listfilter, paths
 from verify import evidence as evidence_core
 from verify.errors import StaleWriteError, VerifyError
 from verify.evidence import EvidenceDraft
@@ -123,7 +123,9 @@ class VerifyApp(App[int]):
         yield Header(show_clock=False, icon="✓")
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield Input(placeholder="/ filter claims", id="filter")
+                yield Input(
+                    placeholder="/ filter: words, status: verdict: tag: source:", id="filter"
+                )
                 yield ClaimList(self.rows, id="claims")
             yield ClaimView(id="claim")
         yield Footer(compact=True)
@@ -143,7 +145,7 @@ class VerifyApp(App[int]):
         if restored.filter:
             with self.filter_input.prevent(Input.Changed):  # restoring, not typing
                 self.filter_input.value = restored.filter
-            self._apply_filter(restored.filter)
+        self._apply_filter(restored.filter)
         claim_list.reload(keep=restored.claim_id)
         if restored.scroll_y and restored.claim_id is None:
             claim_list.scroll_to(y=restored.scroll_y, animate=False, immediate=True)
@@ -239,9 +241,7 @@ class VerifyApp(App[int]):
             self._filter_index.update(changed.id, search_text(changed))
         else:
             self._filter_index = None
-        query = self.filter_input.value
-        if query:
-            self._apply_filter(query)
+        self._apply_filter(self.filter_input.value)
         keep = keep or (self.ctx.claim.id if self.ctx else None)
         self.claim_list.reload(keep=keep)
         self._show_current()
@@ -268,7 +268,7 @@ class VerifyApp(App[int]):
         if self._filter_index is None:
             ids, texts = self.store.search_corpus()
             self._filter_index = ListFilter(ids, texts)
-        self.rows.set_filter(self._filter_index.apply(query))
+        self.rows.set_filter(listfilter.select(self.store.conn, self._filter_index, query))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
