@@ -93,3 +93,60 @@ async def test_list_filters_by_status_verdict_source_tag_and_hides_dropped(
         assert set(await type_filter("status:open migrants")) == {"c-65jxr4wr"}
         assert await type_filter("status:decided source:nobody-at-all") == []
         assert len(await type_filter("")) == 5
+
+
+async def test_search_screen_opens_the_claim_and_document_viewer_finds(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    from textual.widgets import Input, OptionList
+
+    from verify.ui.screens import DocumentScreen
+    from verify.ui.search_screen import SearchScreen
+
+    app = tui_app(sample_path, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"Alrosa", "enter")
+        await pilot.pause()
+        hits = app.screen.hits
+        assert hits and hits[0].claim_id == "c-az7y8knn"
+        assert isinstance(app.focused, OptionList)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.ctx is not None and app.ctx.claim.id == "c-az7y8knn"
+
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentScreen)
+        area = app.screen.query_one("#document-text")
+        origin = app.ctx.claim.origin
+        if origin is not None and origin.position is not None:
+            assert area.selected_span == (origin.position.start, origin.position.end)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"diamond", "enter")
+        await pilot.pause()
+        start, end = area.selected_span
+        assert area.text[start:end].lower() == "diamond"
+
+
+def test_merge_candidates_skip_dropped_and_duplicates(sample: Store) -> None:
+    from verify import actions, editing, merging
+
+    editing.edit_claim(sample, "c-az7y8knn", editing.ClaimEdit(status="dropped"))
+    copy = actions.new_claim(sample.get_claim("c-65jxr4wr").text, at=sample.clock())
+    sample.add_claim(copy)
+    proposed = actions.new_claim(
+        "Governor Gladkov said Ukrainian attacks killed 25 people in Belgorod", at=sample.clock()
+    )
+    sample.add_claim(proposed)
+    found = merging.candidates(sample, proposed.id)
+    ids = [c.claim_id for c in found]
+    assert ids[0] == BELGOROD
+    assert "c-az7y8knn" not in ids and proposed.id not in ids
+    texts = [c.text for c in found]
+    assert len(texts) == len(set(texts))

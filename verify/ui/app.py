@@ -84,6 +84,17 @@ class VerifyApp(App[int]):
             tooltip="Edit or delete the claim, an account, evidence or a source; merge sources",
         ),
         Binding("d", "documents", "Docs", id="documents", tooltip="Archived documents"),
+        Binding(
+            "f", "search", "Search", id="search", tooltip="Full text: documents, claims, notes"
+        ),
+        Binding(
+            "c",
+            "checked",
+            "Checked?",
+            id="checked",
+            show=False,
+            tooltip="Jump to the claim this one looks like; offer to merge into it",
+        ),
         Binding("m", "ach", "Matrix", id="ach", tooltip="Evidence × accounts (ACH)"),
         Binding("t", "triage", "Triage", id="triage", tooltip="Accept, drop or merge proposed"),
         Binding("u", "undo", "Undo", id="undo"),
@@ -512,7 +523,67 @@ class VerifyApp(App[int]):
     def action_documents(self) -> None:
         claim = self.ctx.claim if self.ctx else None
         first = claim.origin.document_id if claim and claim.origin else None
-        self.push_screen(DocumentScreen(claim, self.store.documents(), first))
+        pos = claim.origin.position if claim and claim.origin else None
+        at = (pos.start, pos.end) if pos else None
+        self.push_screen(DocumentScreen(claim, self.store.documents(), first, at))
+
+    def action_search(self) -> None:
+        from verify.search import Hit
+        from verify.ui.search_screen import SearchScreen
+
+        def opened(hit: Hit | None) -> None:
+            if hit is None:
+                return
+            if hit.claim_id:
+                self.jump_to(hit.claim_id)
+            elif hit.document:
+                at = (hit.start, hit.end) if hit.start is not None and hit.end else None
+                claim = self.ctx.claim if self.ctx else None
+                self.push_screen(DocumentScreen(claim, self.store.documents(), hit.document, at))
+
+        self.push_screen(SearchScreen(self.store), opened)
+
+    def jump_to(self, claim_id: str) -> None:
+        """Show this claim, clearing a filter that hides it."""
+        if self.rows.index_of(claim_id) is None:
+            with self.filter_input.prevent(Input.Changed):
+                self.filter_input.value = "status:dropped" if self._dropped(claim_id) else ""
+            self._apply_filter(self.filter_input.value)
+        self.refresh_all(keep=claim_id)
+
+    def _dropped(self, claim_id: str) -> bool:
+        try:
+            return self.store.get_claim(claim_id).status.value == "dropped"
+        except VerifyError:
+            return False
+
+    def action_checked(self) -> None:
+        ctx = self.ctx
+        if ctx is None or not ctx.matches:
+            self.notify("No earlier check looks like this claim")
+            return
+        here = ctx.claim
+        target_id = ctx.matches[0][0]
+
+        def answered(merge: bool | None) -> None:
+            if merge:
+                try:
+                    target = self.store.get_claim(target_id)
+                    merged, dropped = actions.merge(target, self.store.get_claim(here.id))
+                    self.store.save_claims([(merged, "triage.merge"), (dropped, "triage.merge")])
+                except VerifyError as exc:
+                    self.notify(escape(str(exc)), severity="error")
+                    return
+                self.notify("Merged; u undoes it")
+            self.jump_to(target_id)
+
+        self.push_screen(
+            ConfirmDialog(
+                "Merge this claim into the earlier check (its accounts join it, this one is "
+                "dropped)? n just jumps there."
+            ),
+            answered,
+        )
 
     def action_ach(self) -> None:
         ctx = self.ctx
