@@ -193,3 +193,41 @@ async def test_enter_in_new_claim_moves_to_the_next_field(tmp_path: Path) -> Non
         await pilot.pause()
         assert app.ctx is not None and app.ctx.claim.claimant == "Minister"
         assert app.ctx.claim.date == "2024-01-02"
+
+
+async def test_evidence_by_keyboard_stances_and_a_new_source(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    from textual.containers import VerticalScroll
+
+    from verify.ui.evidence_screen import EvidenceScreen
+
+    app = tui_app(sample_path, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EvidenceScreen)
+        # Every Tab stop is a control the reviewer can see.
+        for widget in screen.focus_chain:
+            assert type(widget) is not VerticalScroll, widget.id
+        await pilot.click("#kind-note")
+        await pilot.pause()
+        screen.query_one("#evidence-note", Input).value = "Spoke to the hospital."
+        screen.query_one("#evidence-new-source", Input).value = "Belgorod hospital"
+        screen.query_one("#evidence-credibility", Select).focus()
+        await pilot.pause()
+        await pilot.press("1", "plus", "plus", "2", "minus", "3", "0")
+        await pilot.pause()
+        assert screen.query_one("#stance-0", Select).value == "CC"
+        assert screen.query_one("#stance-1", Select).value == "I"
+        assert screen.query_one("#stance-2", Select).value == "N"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        item = stored(sample_path, BELGOROD).evidence[-1]
+        accounts = stored(sample_path, BELGOROD).accounts
+        assert item.note == "Spoke to the hospital."
+        assert [item.stances[a.id].value for a in accounts] == ["CC", "I", "N"]
+        with Store.open(sample_path, create=False) as s:
+            assert s.get_source(item.source_id or "").name == "Belgorod hospital"

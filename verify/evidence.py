@@ -29,6 +29,8 @@ class EvidenceDraft:
     note: str = ""
     summary: str = ""
     source_id: str | None = None
+    new_source_name: str = ""
+    """A source to create with the item (named in the dialog), instead of `source_id`."""
     credibility: int = 6
     stances: dict[str, Stance] = field(default_factory=dict)
 

@@ -127,6 +127,8 @@ class VerifyApp(App[int]):
         self._data_version = self.store.data_version()
         self._save_timer: object | None = None
         self._detail_timer: object | None = None
+        self._new_sources: list[Source] = []
+        """A source named in the evidence dialog, saved with the item it came with."""
 
     # -- layout --------------------------------------------------------------------------
 
@@ -471,6 +473,12 @@ class VerifyApp(App[int]):
         self.push_screen(EvidenceScreen(claim, self.store.documents(), self.store.sources()), done)
 
     def _attach_evidence(self, draft: EvidenceDraft) -> None:
+        if draft.new_source_name:
+            # The new source is saved with the item, in the same action.
+            self._new_sources = [Source(id=new_id("s"), name=draft.new_source_name)]
+            draft.source_id = self._new_sources[0].id
+        else:
+            self._new_sources = []
         if draft.kind in (EvidenceKind.url, EvidenceKind.file):
             # Fetching a page or reading a large file must not freeze the screen.
             self.notify("Archiving the evidence…")
@@ -500,7 +508,8 @@ class VerifyApp(App[int]):
         self._save_built_evidence(item, draft.kind.value)
 
     def _save_built_evidence(self, item: Evidence, kind: str) -> None:
-        new = self.edit(lambda c: actions.add_evidence(c, item), "evidence.add")
+        sources, self._new_sources = self._new_sources, []
+        new = self.edit(lambda c: actions.add_evidence(c, item), "evidence.add", sources)
         if new is not None:
             self.notify(f"Attached {kind} evidence")
 
