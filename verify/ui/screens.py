@@ -157,7 +157,10 @@ class AchScreen(ModalScreen[None]):
                 Text("yes" if row.diagnostic else "no", style="" if row.diagnostic else "dim")
             )
             table.add_row(*cells, key=row.evidence_id)
-        score_cells: list[Text] = [Text("Weighted inconsistency", style="bold"), Text("")]
+        score_cells: list[Text] = [
+            Text("Evidence against (0 = none; lower = more)", style="bold"),
+            Text(""),
+        ]
         score_cells += [Text(f"{result.scores[a]:.2f}", style="bold") for a in result.accounts]
         score_cells.append(Text(""))
         table.add_row(*score_cells, key="scores")
@@ -177,8 +180,12 @@ class AchScreen(ModalScreen[None]):
                 style="dim",
             )
         summary.append(
-            "\nScores: II = −2, I = −1, others 0, weighted by source reliability "
-            "and information credibility.",
+            "\nEvidence against: each item strongly inconsistent with an account counts −2, "
+            "inconsistent −1, anything else 0, times its weight: source reliability "
+            + ", ".join(f"{g} {w:g}" for g, w in grading._SOURCE_WEIGHT.items())
+            + " × information credibility "
+            + ", ".join(f"{c} {w:g}" for c, w in grading._INFO_WEIGHT.items())
+            + ". ACH favours the account with the least evidence against it.",
             style="dim",
         )
         self.query_one("#ach-summary", Static).update(summary)
