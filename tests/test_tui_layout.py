@@ -150,3 +150,15 @@ def test_merge_candidates_skip_dropped_and_duplicates(sample: Store) -> None:
     assert "c-az7y8knn" not in ids and proposed.id not in ids
     texts = [c.text for c in found]
     assert len(texts) == len(set(texts))
+
+
+async def test_hints_follow_a_remapped_keymap(sample_path: Path, tmp_path: Path) -> None:
+    (tmp_path / "keymap.json").write_text('{"verdict": "w", "undo": "z"}')
+    app = tui_app(sample_path, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("down")  # the migrants claim has no verdict yet
+        await pilot.pause()
+        hint = str(app.query_one("#verdict", Static).render())
+        assert "press w to set one" in hint and "press v" not in hint
+        assert app.key("undo") == "z"

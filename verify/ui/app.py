@@ -42,6 +42,8 @@ from verify.ui.evidence_screen import EvidenceScreen
 from verify.ui.screens import AchScreen, DocumentScreen, HelpScreen
 
 THEMES = ("textual-dark", "textual-light")
+HINT_KEYS = ("verdict", "rationale", "account", "evidence", "checked", "undo")
+"""Bindings the claim pane's hints name; they show the reviewer's own keys."""
 MATCH_THRESHOLD = 0.5
 """Wordings less alike than this are more often different claims than the same one."""
 
@@ -167,6 +169,16 @@ class VerifyApp(App[int]):
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self._check_outside_changes)
 
+    def key(self, binding_id: str) -> str:
+        """The key bound to `binding_id` now (after the reviewer's keymap), as hints show it."""
+        keymap = getattr(self, "_keymap", {}) or {}
+        if binding_id in keymap:
+            return str(keymap[binding_id]).split(",")[0]
+        for b in self.BINDINGS:
+            if isinstance(b, Binding) and b.id == binding_id:
+                return b.key_display or b.key
+        return binding_id
+
     def _load_keymap(self) -> None:
         path = self.keymap_path or platformdirs.user_config_path("verify") / "keymap.json"
         try:
@@ -210,7 +222,8 @@ class VerifyApp(App[int]):
         sources = self.store.sources_for(claim)
         documents = self.store.documents_for(claim)
         matches = self._already_checked(claim)
-        return ClaimContext(claim, self.store.settings(), sources, documents, matches)
+        keys = {name: self.key(name) for name in HINT_KEYS}
+        return ClaimContext(claim, self.store.settings(), sources, documents, matches, keys)
 
     def _already_checked(self, claim: Claim) -> list[tuple[str, float, str, str | None]]:
         """Earlier claims in this casebook that look like this one, best first."""
@@ -583,7 +596,7 @@ class VerifyApp(App[int]):
                 except VerifyError as exc:
                     self.notify(escape(str(exc)), severity="error")
                     return
-                self.notify("Merged; u undoes it")
+                self.notify(f"Merged; {self.key('undo')} undoes it")
             self.jump_to(target_id)
 
         self.push_screen(

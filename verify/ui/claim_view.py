@@ -30,6 +30,11 @@ class ClaimContext:
     documents: dict[str, Document]
     matches: list[tuple[str, float, str, str | None]] = field(default_factory=list)
     """Earlier checks that look like this claim: (claim id, score, text, verdict)."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Binding id -> the key bound to it now, for hints that follow a remapped keymap."""
+
+    def key(self, binding_id: str, default: str) -> str:
+        return self.keys.get(binding_id, default)
 
 
 STANCE_STYLE = {"++": "bold green", "+": "green", "−": "red", "−−": "bold red"}
@@ -169,7 +174,7 @@ class ClaimView(Vertical):
         yield Static(header, id="claim-header")
         if ctx.matches:
             found = Text("Already checked? ", style="bold yellow")
-            found.append("(c jumps to the best match)", style="dim")
+            found.append(f"({ctx.key('checked', 'c')} jumps to the best match)", style="dim")
             for cid, score, text, verdict in ctx.matches[:3]:
                 found.append(f"\n  {score:>3.0f}% ", style="yellow")
                 found.append(f"[{verdict or 'no verdict'}] ", style="bold")
@@ -182,14 +187,21 @@ class ClaimView(Vertical):
                     yield AccountColumn(ctx, i)
         else:
             yield Static(
-                Text("No accounts yet: press a to add who says what.", style="dim"),
+                Text(
+                    f"No accounts yet: press {ctx.key('account', 'a')} to add who says what.",
+                    style="dim",
+                ),
                 id="accounts-empty",
             )
         if claim.evidence:
             yield Static(evidence_table(ctx), id="evidence")
         else:
             yield Static(
-                Text("No evidence yet: press e to attach some.", style="dim"), id="evidence"
+                Text(
+                    f"No evidence yet: press {ctx.key('evidence', 'e')} to attach some.",
+                    style="dim",
+                ),
+                id="evidence",
             )
 
     @staticmethod
@@ -198,7 +210,7 @@ class ClaimView(Vertical):
         text = Text()
         if claim.verdict is None:
             text.append("No verdict", style="bold dim")
-            text.append("  press v to set one", style="dim")
+            text.append(f"  press {ctx.key('verdict', 'v')} to set one", style="dim")
             return text
         label = ctx.settings.label(claim.verdict.label)
         text.append(
@@ -218,5 +230,7 @@ class ClaimView(Vertical):
         if claim.verdict.rationale:
             text.append_text(literal(claim.verdict.rationale))
         else:
-            text.append("No rationale yet: press r to write one.", style="dim")
+            text.append(
+                f"No rationale yet: press {ctx.key('rationale', 'r')} to write one.", style="dim"
+            )
         return text

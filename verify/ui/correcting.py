@@ -150,7 +150,9 @@ def apply(app: VerifyApp, target: Target, result: FormResult) -> None:
                 _run(app, target, lambda: _delete(app, target), f"Deleted {target.kind}")
 
         app.push_screen(
-            ConfirmDialog(f"Delete this {target.kind}? u undoes it.\n{_short(target.title)}"),
+            ConfirmDialog(
+                f"Delete this {target.kind}? {app.key('undo')} undoes it.\n{_short(target.title)}"
+            ),
             confirmed,
         )
         return
@@ -230,7 +232,7 @@ def _run(app: VerifyApp, target: Target, work: Any, said: str) -> None:
     if target.kind == "claim" and _deleted(app, target.id):
         keep = None
     app.refresh_all(keep=keep)
-    app.notify(escape(f"{said} (u undoes)"))
+    app.notify(escape(f"{said} ({app.key('undo')} undoes)"))
 
 
 def _deleted(app: VerifyApp, claim_id: str) -> bool:
