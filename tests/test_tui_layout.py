@@ -162,3 +162,14 @@ async def test_hints_follow_a_remapped_keymap(sample_path: Path, tmp_path: Path)
         hint = str(app.query_one("#verdict", Static).render())
         assert "press w to set one" in hint and "press v" not in hint
         assert app.key("undo") == "z"
+
+
+async def test_light_theme_list_has_no_black_badge_cells(sample_path: Path, tmp_path: Path) -> None:
+    app = tui_app(sample_path, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.theme = "textual-light"
+        await pilot.pause()
+        claims = app.query_one(ClaimList)
+        undecided = claims.render_line(1)  # the migrants claim: no verdict badge colour
+        badge = next(iter(undecided))
+        assert badge.style is not None and badge.style.bgcolor is not None

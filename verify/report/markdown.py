@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from verify import grading
+from verify import grading, history
 from verify.ids import ID_PATTERN
 from verify.models import Claim, Document, Evidence, Settings, Source
 from verify.store import Store
@@ -213,11 +213,13 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
             note += " Confirmed despite fewer than two independent sources."
         out += ["", note, ""]
 
-    history = ctx.store.events(target=f"claim:{claim.id}")
-    if history:
+    events = ctx.store.events(target=f"claim:{claim.id}")
+    if events:
         out += [f"{h}# History", "", "| When (UTC) | Who | What |", "|---|---|---|"]
-        for event in history:
-            what = event.action + (" (undone)" if event.undone else "")
+        for event in events:
+            what = history.WHAT.get(event.action, event.action) + (
+                " (undone)" if event.undone else ""
+            )
             when = event.at.strftime("%Y-%m-%d %H:%M")
             out.append(f"| {when} | {inline(event.actor)} | {inline(what)} |")
         out.append("")

@@ -24,6 +24,7 @@ from verify.ids import new_id
 from verify.listfilter import ListFilter
 from verify.models import Claim, Event, Evidence, EvidenceKind, Source, utcnow
 from verify.store import Clock, Store, search_text
+from verify.ui import navigation
 from verify.ui import state as ui_state
 from verify.ui.claim_list import ClaimList, ClaimRows
 from verify.ui.claim_view import ClaimContext, ClaimView
@@ -550,62 +551,13 @@ class VerifyApp(App[int]):
         self.push_screen(DocumentScreen(claim, self.store.documents(), first, at))
 
     def action_search(self) -> None:
-        from verify.search import Hit
-        from verify.ui.search_screen import SearchScreen
-
-        def opened(hit: Hit | None) -> None:
-            if hit is None:
-                return
-            if hit.claim_id:
-                self.jump_to(hit.claim_id)
-            elif hit.document:
-                at = (hit.start, hit.end) if hit.start is not None and hit.end else None
-                claim = self.ctx.claim if self.ctx else None
-                self.push_screen(DocumentScreen(claim, self.store.documents(), hit.document, at))
-
-        self.push_screen(SearchScreen(self.store), opened)
+        navigation.search(self)
 
     def jump_to(self, claim_id: str) -> None:
-        """Show this claim, clearing a filter that hides it."""
-        if self.rows.index_of(claim_id) is None:
-            with self.filter_input.prevent(Input.Changed):
-                self.filter_input.value = "status:dropped" if self._dropped(claim_id) else ""
-            self._apply_filter(self.filter_input.value)
-        self.refresh_all(keep=claim_id)
-
-    def _dropped(self, claim_id: str) -> bool:
-        try:
-            return self.store.get_claim(claim_id).status.value == "dropped"
-        except VerifyError:
-            return False
+        navigation.jump_to(self, claim_id)
 
     def action_checked(self) -> None:
-        ctx = self.ctx
-        if ctx is None or not ctx.matches:
-            self.notify("No earlier check looks like this claim")
-            return
-        here = ctx.claim
-        target_id = ctx.matches[0][0]
-
-        def answered(merge: bool | None) -> None:
-            if merge:
-                try:
-                    target = self.store.get_claim(target_id)
-                    merged, dropped = actions.merge(target, self.store.get_claim(here.id))
-                    self.store.save_claims([(merged, "triage.merge"), (dropped, "triage.merge")])
-                except VerifyError as exc:
-                    self.notify(escape(str(exc)), severity="error")
-                    return
-                self.notify(f"Merged; {self.key('undo')} undoes it")
-            self.jump_to(target_id)
-
-        self.push_screen(
-            ConfirmDialog(
-                "Merge this claim into the earlier check (its accounts join it, this one is "
-                "dropped)? n just jumps there."
-            ),
-            answered,
-        )
+        navigation.already_checked(self)
 
     def action_ach(self) -> None:
         ctx = self.ctx

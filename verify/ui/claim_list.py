@@ -183,7 +183,9 @@ class ClaimList(ScrollView, can_focus=True):
         narrow = width < NARROW
         badge_width = 4 if narrow else 10
         badge_text = (row.verdict or "—")[:badge_width].upper().center(badge_width)
-        badge_style = Style.parse(VERDICT_STYLE.get(row.verdict or "", "dim"))
+        # On the row's own style, so an undecided badge takes the theme's background instead
+        # of the terminal's (black cells in the light theme).
+        badge_style = base + Style.parse(VERDICT_STYLE.get(row.verdict or "", "dim"))
         counts = f"{row.accounts}a {row.evidence}e"
         status = "" if narrow else STATUS_MARK.get(row.status, row.status)[:4].ljust(4) + " "
         fixed = badge_width + 1 + len(status) + len(counts) + 1
