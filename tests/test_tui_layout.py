@@ -173,3 +173,31 @@ async def test_light_theme_list_has_no_black_badge_cells(sample_path: Path, tmp_
         undecided = claims.render_line(1)  # the migrants claim: no verdict badge colour
         badge = next(iter(undecided))
         assert badge.style is not None and badge.style.bgcolor is not None
+
+
+async def test_already_checked_jumps_to_the_match_and_merges(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    from verify import actions
+
+    with Store.open(sample_path) as store:
+        twin = actions.new_claim(
+            "Ukrainian attacks killed 25 people, five of them children, in Belgorod.",
+            at=store.clock(),
+        )
+        store.add_claim(twin)
+    app = tui_app(sample_path, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.jump_to(twin.id)
+        await pilot.pause()
+        assert app.ctx is not None and app.ctx.matches and app.ctx.matches[0][0] == BELGOROD
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.ctx is not None and app.ctx.claim.id == BELGOROD
+        with Store.open(sample_path, create=False) as store:
+            merged = store.get_claim(twin.id)
+        assert merged.status.value == "dropped" and merged.extra["merged_into"] == BELGOROD
+        assert twin.id not in [app.rows.get(i).id for i in range(len(app.rows))]  # type: ignore[union-attr]
