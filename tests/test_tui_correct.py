@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Select
+from textual.widgets import Input, OptionList, Select
 
 from tests.conftest import tui_app
 from verify.store import Store
@@ -142,7 +142,8 @@ async def test_source_edit_and_merge(sample_path: Path, tmp_path: Path) -> None:
         picker = app.screen
         assert isinstance(picker, EditPicker)
         picker_targets = [t.id for t in picker.targets]
-        await pilot.press(str(picker_targets.index(gladkov) + 1))
+        picker.query_one(OptionList).highlighted = picker_targets.index(gladkov)
+        await pilot.press("enter")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, FormDialog)
@@ -154,7 +155,8 @@ async def test_source_edit_and_merge(sample_path: Path, tmp_path: Path) -> None:
 
         await pilot.press("x")
         await pilot.pause()
-        await pilot.press(str(picker_targets.index(officials) + 1))
+        app.screen.query_one(OptionList).highlighted = picker_targets.index(officials)
+        await pilot.press("enter")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, FormDialog)

@@ -36,7 +36,8 @@ def targets(app: VerifyApp) -> list[Target]:
     for ev in claim.evidence:
         title = ev.selector.quote.exact if ev.selector else (ev.summary or ev.note or ev.url)
         out.append(Target("evidence", ev.id, title or ev.file_name or ev.kind.value))
-    out += [Target("source", s.id, f"{s.name} ({s.grade})") for s in ctx.sources.values()]
+    sources = sorted(ctx.sources.values(), key=lambda s: (s.name.lower(), s.id))  # stable order
+    out += [Target("source", s.id, f"{s.name} ({s.grade})") for s in sources]
     return out
 
 
