@@ -263,6 +263,9 @@ async def test_new_claim(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press(*"The dam released 2 million cubic metres.", "enter")
         await pilot.pause()
+        assert shown(app) is None  # Enter moved on to the claimant; nothing saved yet
+        await pilot.press("enter", "enter")
+        await pilot.pause()
         assert shown(app) is not None
     with Store.open(path) as s:
         assert [r.text for r in s.summaries()] == ["The dam released 2 million cubic metres."]

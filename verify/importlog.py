@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from verify import match
+from verify import search as fulltext
 from verify.errors import StaleWriteError, VerifyError
 from verify.ids import new_id
 
@@ -86,9 +87,12 @@ def undo(conn: sqlite3.Connection, target: str) -> None:
             raise StaleWriteError(
                 f"{later[0]} was changed after the import; undo that change first"
             )
+    indexed = fulltext.has_index(conn)
     for claim_id in claims:
         conn.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
         match.unindex_claim(conn, claim_id)
+        if indexed:
+            fulltext.unindex(conn, claim_id)
     for source_id in sources:
         conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
     for doc_id in documents:

@@ -24,6 +24,14 @@ def _encode_existing_claims(conn: sqlite3.Connection) -> None:
     match.rebuild_vectors(conn)
 
 
+def _search_index(conn: sqlite3.Connection) -> None:
+    from verify import search
+
+    for statement in search.TABLES:
+        conn.execute(statement)
+    search.rebuild(conn)
+
+
 def _seal_existing(conn: sqlite3.Connection) -> None:
     from verify import digests
 
@@ -137,6 +145,13 @@ MIGRATIONS: dict[int, list[Step]] = {
         "ALTER TABLE meta ADD COLUMN digest TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT ''",
         _seal_existing,
+    ],
+    # 7: full-text search over documents, claims, accounts and notes (FTS5), and action
+    # groups in the event log: the events one action wrote (a source merge touches many
+    # claims) share `grp`, so undo and redo take them back together.
+    7: [
+        "ALTER TABLE events ADD COLUMN grp INTEGER",
+        _search_index,
     ],
 }
 

@@ -22,6 +22,7 @@ from urllib.parse import quote
 from pydantic import ValidationError
 
 from verify import digests, importlog, match
+from verify import search as fulltext
 from verify.errors import NotFoundError, StaleWriteError, VerifyError
 from verify.filesafety import clean_stale, disk_full, file_key, partial_path, writable
 from verify.migrations import LATEST, MIGRATIONS
@@ -71,6 +72,10 @@ class Store:
         """Whether this casebook has the matching index (schema 4+) to keep current."""
         self._sealed = False
         """Whether its records carry digests and its history a hash chain (schema 6+)."""
+        self._search_index = False
+        """Whether it has the full-text index and action groups (schema 7+)."""
+        self._grp: int | None = None
+        """The action group events are logged under, inside `grouped()`."""
         self._key: tuple[int, int] | None = None
         """Which file (device, inode) this connection writes: a replaced file is refused."""
         self.readonly = False
@@ -131,6 +136,7 @@ class Store:
                 migrate_to, fresh=not exists, keep_backup=migration_backup, notice=notice
             )
             store._match_index = store.schema_version() >= 5
+            store._search_index = store.schema_version() >= 7
             store._sealed = store.schema_version() >= digests.SEALED_SCHEMA
             store._key = _file_key(path)
             _OPEN[store._key] = _OPEN.get(store._key, 0) + 1
@@ -397,18 +403,37 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (*fields, int(undone)),
             )
+        else:
+            last = self.conn.execute(
+                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+            seq, prev = (last[0] + 1, last[1]) if last else (1, digests.GENESIS)
+            chained = digests.event(prev, seq, *fields)
+            self.conn.execute(
+                "INSERT INTO events (seq, at, actor, action, target, before, after, undone, hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (seq, *fields, int(undone), chained),
+            )
+            digests.put_meta(self.conn, digests.HEAD_KEY, f"{seq} {chained}")
+        if self._grp is not None:
+            # The group is not part of the chained hash: it only says which events undo
+            # takes back together.
+            self.conn.execute(
+                "UPDATE events SET grp = ? WHERE seq = last_insert_rowid()", (self._grp,)
+            )
+
+    @contextlib.contextmanager
+    def grouped(self) -> Iterator[None]:
+        """Inside a transaction: the events logged here are one action for undo and redo."""
+        if not self._search_index or self._grp is not None:
+            yield
             return
-        last = self.conn.execute(
-            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, digests.GENESIS)
-        chained = digests.event(prev, seq, *fields)
-        self.conn.execute(
-            "INSERT INTO events (seq, at, actor, action, target, before, after, undone, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (seq, *fields, int(undone), chained),
-        )
-        digests.put_meta(self.conn, digests.HEAD_KEY, f"{seq} {chained}")
+        row = self.conn.execute("SELECT COALESCE(max(seq), 0) + 1 FROM events").fetchone()
+        self._grp = int(row[0])
+        try:
+            yield
+        finally:
+            self._grp = None
 
     def events(self, target: str | None = None, limit: int | None = None) -> list[Event]:
         sql = "SELECT seq, at, actor, action, target, before, after, undone FROM events"
@@ -587,6 +612,8 @@ class Store:
             match.index_claim(
                 self.conn, claim.id, match.indexed_text(claim.text, claim.extra), claim.text
             )
+        if self._search_index:
+            fulltext.index_claim(self.conn, claim)
 
     def add_claim(self, claim: Claim, action: str = "claim.create") -> Claim:
         """Store a new claim as one action."""
@@ -638,9 +665,47 @@ class Store:
             return self.tx_update_claim(claim, action)
 
     def save_claims(self, changes: Sequence[tuple[Claim, str]]) -> list[Claim]:
-        """Several claim edits as one action (a merge touches two claims)."""
-        with self.transaction():
+        """Several claim edits as one action (a merge touches two claims), undone together."""
+        with self.transaction(), self.grouped():
             return [self.tx_update_claim(claim, action) for claim, action in changes]
+
+    def claim_holding(self, item_id: str) -> str | None:
+        """The claim whose account or evidence item has this id."""
+        row = self.conn.execute(
+            "SELECT claims.id FROM claims, json_each(claims.body, '$.accounts') AS a "
+            "WHERE json_extract(a.value, '$.id') = ? UNION ALL "
+            "SELECT claims.id FROM claims, json_each(claims.body, '$.evidence') AS e "
+            "WHERE json_extract(e.value, '$.id') = ? LIMIT 1",
+            (item_id, item_id),
+        ).fetchone()
+        return row[0] if row else None
+
+    def claims_citing(self, source_id: str) -> list[str]:
+        """Claims whose accounts or evidence cite this source."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT claims.id FROM claims, json_each(claims.body, '$.accounts') AS a "
+            "WHERE json_extract(a.value, '$.source_id') = ? UNION "
+            "SELECT claims.id FROM claims, json_each(claims.body, '$.evidence') AS e "
+            "WHERE json_extract(e.value, '$.source_id') = ?",
+            (source_id, source_id),
+        )
+        return sorted(r[0] for r in rows)
+
+    def delete_claim(self, claim_id: str, action: str = "claim.delete") -> Claim:
+        """Remove a claim as one undoable action; returns what was removed."""
+        with self.transaction():
+            claim = self.get_claim(claim_id)
+            row = self.conn.execute("SELECT body FROM claims WHERE id = ?", (claim_id,)).fetchone()
+            self._delete_claim_row(claim_id)
+            self.tx_log(action, f"claim:{claim_id}", json.loads(row[0]), None)
+            return claim
+
+    def _delete_claim_row(self, claim_id: str) -> None:
+        self.conn.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
+        if self._match_index:
+            match.unindex_claim(self.conn, claim_id)
+        if self._search_index:
+            fulltext.unindex(self.conn, claim_id)
 
     def put_sources(self, sources: Sequence[Source], action: str = "source.grade") -> None:
         with self.transaction():
@@ -701,6 +766,13 @@ class Store:
         with self.transaction():
             self.tx_put_source(source, action)
         return source
+
+    def tx_delete_source(self, source_id: str, action: str) -> None:
+        row = self.conn.execute("SELECT body FROM sources WHERE id = ?", (source_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no source with id {source_id!r}")
+        self.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+        self.tx_log(action, f"source:{source_id}", json.loads(row[0]), None)
 
     def tx_put_source(self, source: Source, action: str) -> None:
         row = self.conn.execute("SELECT body FROM sources WHERE id = ?", (source.id,)).fetchone()
@@ -769,6 +841,8 @@ class Store:
             f"{', digest' if self._sealed else ''}) VALUES ({', '.join('?' * len(args))})",
             args,
         )
+        if self._search_index:
+            fulltext.index_document(self.conn, doc)
         if log:
             meta = doc.model_dump(mode="json", exclude={"text"})
             self.tx_log("document.archive", f"document:{doc.id}", None, meta)
@@ -783,35 +857,55 @@ class Store:
             if row is None:
                 return None
             event = _event(row)
-            if importlog.is_import(event.target):
-                importlog.undo(self.conn, event.target)  # every batch of the import at once
-            else:
-                self._apply(event.target, event.after, event.before)
-            self.conn.execute("UPDATE events SET undone = 1 WHERE seq = ?", (event.seq,))
+            for part in reversed(self._group_of(event)):
+                if importlog.is_import(part.target):
+                    importlog.undo(self.conn, part.target)  # every batch of the import at once
+                else:
+                    self._apply(part.target, part.after, part.before)
+                self.conn.execute("UPDATE events SET undone = 1 WHERE seq = ?", (part.seq,))
             self.tx_log("undo", event.target, {"seq": event.seq}, None)
             return event
 
     def redo(self) -> Event | None:
         """Re-apply the earliest change undone since the last new change."""
         with self.transaction():
-            last_live = self.conn.execute(
-                "SELECT COALESCE(max(seq), 0) FROM events WHERE undone = 0 AND "
+            # Only what was undone after the latest new change can be redone: a new change
+            # (even one undone since) ends the redo chain, as in any editor.
+            last_new = self.conn.execute(
+                "SELECT COALESCE(max(seq), 0) FROM events WHERE "
                 f"action NOT IN ('undo', 'redo') AND {_UNDOABLE}"
             ).fetchone()[0]
             row = self.conn.execute(
                 "SELECT seq, at, actor, action, target, before, after, undone FROM events "
-                f"WHERE undone = 1 AND seq > ? AND {_UNDOABLE} ORDER BY seq LIMIT 1",
-                (last_live,),
+                f"WHERE undone = 1 AND {_UNDOABLE} AND seq IN (SELECT "
+                "json_extract(before, '$.seq') FROM events WHERE action = 'undo' AND seq > ?) "
+                "ORDER BY seq LIMIT 1",
+                (last_new,),
             ).fetchone()
             if row is None:
                 return None
             event = _event(row)
-            if importlog.is_import(event.target):
-                raise importlog.refuse_redo()
-            self._apply(event.target, event.before, event.after)
-            self.conn.execute("UPDATE events SET undone = 0 WHERE seq = ?", (event.seq,))
+            for part in self._group_of(event):
+                if importlog.is_import(part.target):
+                    raise importlog.refuse_redo()
+                self._apply(part.target, part.before, part.after)
+                self.conn.execute("UPDATE events SET undone = 0 WHERE seq = ?", (part.seq,))
             self.tx_log("redo", event.target, {"seq": event.seq}, None)
             return event
+
+    def _group_of(self, event: Event) -> list[Event]:
+        """The events of the action `event` belongs to, in the order they were logged."""
+        if not self._search_index:
+            return [event]
+        row = self.conn.execute("SELECT grp FROM events WHERE seq = ?", (event.seq,)).fetchone()
+        if row is None or row[0] is None:
+            return [event]
+        rows = self.conn.execute(
+            "SELECT seq, at, actor, action, target, before, after, undone FROM events "
+            f"WHERE grp = ? AND {_UNDOABLE} ORDER BY seq",
+            (row[0],),
+        )
+        return [_event(r) for r in rows]
 
     def _last_undoable(self) -> Sequence[Any] | None:
         row: Sequence[Any] | None = self.conn.execute(
@@ -837,8 +931,7 @@ class Store:
                     f"claim {ident} changed since; nothing to undo safely (reload it first)"
                 )
             if state is None:
-                self.conn.execute("DELETE FROM claims WHERE id = ?", (ident,))
-                match.unindex_claim(self.conn, ident)
+                self._delete_claim_row(ident)
             else:
                 restored = Claim.model_validate_json(json.dumps(state))
                 restored = restored.model_copy(

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from verify import grading
+from verify import grading, history
+from verify.ids import ID_PATTERN
 from verify.models import Claim, Document, Evidence, Settings, Source
 from verify.store import Store
 from verify.textsafe import clean
@@ -112,7 +113,9 @@ def _citation(ctx: _Context, ev: Evidence) -> str:
     if ev.url:
         parts.append(inline(ev.url))
     if ev.file_name:
-        parts.append(f"file {inline(ev.file_name)}")
+        doc = ctx.documents.get(ev.document_id or "")
+        kind = f" ({inline(doc.media_type)})" if doc else ""
+        parts.append(f"file {inline(ev.file_name)}{kind}")
     return ", ".join(parts)
 
 
@@ -150,6 +153,13 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
         facts.append(f"- Reference: {inline(claim.ref)}")
     if claim.tags:
         facts.append("- Tags: " + ", ".join(inline(t) for t in claim.tags))
+    merged_into = claim.extra.get("merged_into")
+    if isinstance(merged_into, str):
+        # `extra` can come from an import: only a well-formed id becomes a link target.
+        if re.fullmatch(ID_PATTERN, merged_into):
+            facts.append(f"- Merged into [{merged_into}](#{merged_into})")
+        else:
+            facts.append(f"- Merged into {code(merged_into)}")
     out += [*facts, ""]
 
     if claim.accounts:
@@ -231,11 +241,13 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
             note += " Confirmed despite fewer than two independent sources."
         out += ["", note, ""]
 
-    history = ctx.store.events(target=f"claim:{claim.id}")
-    if history:
+    events = ctx.store.events(target=f"claim:{claim.id}")
+    if events:
         out += [f"{h}# History", "", "| When (UTC) | Who | What |", "|---|---|---|"]
-        for event in history:
-            what = event.action + (" (undone)" if event.undone else "")
+        for event in events:
+            what = history.WHAT.get(event.action, event.action) + (
+                " (undone)" if event.undone else ""
+            )
             when = event.at.strftime("%Y-%m-%d %H:%M")
             out.append(f"| {when} | {inline(event.actor)} | {inline(what)} |")
         out.append("")

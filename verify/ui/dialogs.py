@@ -129,8 +129,12 @@ class NewClaimDialog(ModalScreen[NewClaim | None]):
             date=self.query_one("#claim-date", Input).value,
         )
 
-    def on_input_submitted(self) -> None:
-        self.dismiss(self._result())
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Enter moves on to the next field; only the last one's Enter adds the claim.
+        if event.input.id == "claim-date":
+            self.dismiss(self._result())
+        else:
+            self.focus_next()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(self._result() if event.button.id == "save" else None)
@@ -216,7 +220,8 @@ class GradeDialog(ModalScreen[Grading | None]):
         self.accounts = accounts
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog wide", id="grade-dialog"):
+        # The scroll container takes no focus: Tab goes from control to control.
+        with VerticalScroll(classes="dialog wide", id="grade-dialog", can_focus=False):
             yield Label(
                 "Source reliability (Admiralty A–F)  Ctrl+S saves, Esc cancels",
                 classes="dialog-title",
@@ -239,6 +244,9 @@ class GradeDialog(ModalScreen[Grading | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query("Select, Button").first().focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":

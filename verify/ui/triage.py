@@ -34,15 +34,12 @@ class MergePicker(ModalScreen[str | None]):
         self.claim_id = claim_id
 
     def compose(self) -> ComposeResult:
-        claim = self.store.get_claim(self.claim_id)
-        seen: set[str] = {self.claim_id}
-        options: list[Option] = []
-        for m in self.store.similar(claim.text, top=10, exclude=self.claim_id):
-            seen.add(m.claim_id)
-            options.append(Option(_prompt(m.text, f"{100 * m.similarity:3.0f}%"), id=m.claim_id))
-        for row in self.store.summaries(limit=200):
-            if row.id not in seen and row.status != "dropped":
-                options.append(Option(_prompt(row.text, row.status), id=row.id))
+        from verify.merging import candidates
+
+        options = [
+            Option(_prompt(c.text, f"{c.score:3.0f}%"), id=c.claim_id)
+            for c in candidates(self.store, self.claim_id)
+        ]
         with Vertical(classes="dialog wide", id="merge-dialog"):
             yield Label(
                 "Merge into which claim?  (Enter chooses, Esc cancels)", classes="dialog-title"
