@@ -68,6 +68,9 @@ class Store:
         self.clock = clock
         self.actor = actor
         self._settings: Settings | None = None
+        self._settings_seen: str | None = None
+        """The settings as last read or written, as stored: callers may mutate the model they
+        were handed, so the stale-write check compares with this copy, never with the model."""
         self._match_index = False
         """Whether this casebook has the matching index (schema 4+) to keep current."""
         self._sealed = False
@@ -452,6 +455,7 @@ class Store:
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = self._read_settings()
+            self._settings_seen = dump_json(self._settings)
         return self._settings
 
     def _read_settings(self) -> Settings:
@@ -476,11 +480,11 @@ class Store:
         Like a claim's revision check: if anyone changed the settings since they were read,
         nothing is written and the caller is told to reload.
         """
-        expected = based_on if based_on is not None else self._settings
+        expected = dump_json(based_on) if based_on is not None else self._settings_seen
         with self.transaction():
             before = self._read_settings()
-            if expected is not None and before != expected:
-                self._settings = None
+            if expected is not None and dump_json(before) != expected:
+                self._settings = self._settings_seen = None
                 raise StaleWriteError(
                     "the casebook settings were changed elsewhere since they were read; "
                     "nothing was saved: reload them and try again"
@@ -501,11 +505,12 @@ class Store:
             action, "casebook", before.model_dump(mode="json"), settings.model_dump(mode="json")
         )
         self._settings = settings
+        self._settings_seen = dump_json(settings)
 
     def tx_replace_settings(self, settings: Settings) -> None:
         """Take another casebook's settings wholesale (restoring from a portable file)."""
         self._put_meta("settings", dump_json(settings))
-        self._settings = None
+        self._settings = self._settings_seen = None
 
     # -- claims --------------------------------------------------------------------------
 
@@ -716,7 +721,9 @@ class Store:
         """Changes whenever another connection commits: the TUI polls it to reload."""
         version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
         if version != self._seen_version:
-            self._settings = None  # another process may have changed them (or restored)
+            self._settings = self._settings_seen = (
+                None  # another process may have changed them (or restored)
+            )
             self._seen_version = version
         return version
 
@@ -946,7 +953,7 @@ class Store:
         elif kind == "casebook" and state is not None:
             settings = Settings.model_validate_json(json.dumps(state))
             self._put_meta("settings", dump_json(settings))
-            self._settings = None
+            self._settings = self._settings_seen = None
 
 
 _UNDOABLE = (

@@ -183,7 +183,7 @@ class ClaimList(ScrollView, can_focus=True):
         # A narrow list keeps room for the claim's words: short badge, no status column.
         narrow = width < NARROW
         badge_width = 4 if narrow else 10
-        badge_text = plain(row.verdict or "—", badge_width).upper().center(badge_width)
+        badge_text = plain(row.verdict or "—")[:badge_width].upper().center(badge_width)
         # On the row's own style, so an undecided badge takes the theme's background instead
         # of the terminal's (black cells in the light theme).
         badge_style = base + Style.parse(VERDICT_STYLE.get(row.verdict or "", "dim"))
