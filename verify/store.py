@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from pydantic import ValidationError
 
-from verify import digests, match
+from verify import digests, importlog, match
 from verify.errors import NotFoundError, StaleWriteError, VerifyError
 from verify.filesafety import clean_stale, disk_full, file_key, partial_path, writable
 from verify.migrations import LATEST, MIGRATIONS
@@ -89,6 +89,7 @@ class Store:
         migrate_to: int = LATEST,
         readonly: bool | None = None,
         migration_backup: bool = True,
+        notice: Callable[[str], None] | None = None,
     ) -> Store:
         """Open (and if allowed create) a casebook, migrating an older schema after a backup.
 
@@ -126,7 +127,9 @@ class Store:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, path, clock, actor or default_actor())
-            store._migrate(migrate_to, fresh=not exists, keep_backup=migration_backup)
+            store._migrate(
+                migrate_to, fresh=not exists, keep_backup=migration_backup, notice=notice
+            )
             store._match_index = store.schema_version() >= 5
             store._sealed = store.schema_version() >= digests.SEALED_SCHEMA
             store._key = _file_key(path)
@@ -216,7 +219,37 @@ class Store:
             return 0
         return int(row[0]) if row else 0
 
-    def _migrate(self, target: int, *, fresh: bool, keep_backup: bool = True) -> None:
+    def _wait_for_writers(self, notice: Callable[[str], None] | None) -> None:
+        """Wait, however long, until no other process is writing (a migration can take
+        minutes on a large casebook): a command that only reads must not fail on it."""
+        told = False
+        self.conn.execute("PRAGMA busy_timeout = 1000")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    self.conn.execute("ROLLBACK")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        return  # not a lock: the transaction itself will say what it is
+                    if not told and notice is not None:
+                        notice(
+                            f"{self.path.name} is being changed by another verify "
+                            "(upgrading it, perhaps); waiting for it to finish"
+                        )
+                        told = True
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def _migrate(
+        self,
+        target: int,
+        *,
+        fresh: bool,
+        keep_backup: bool = True,
+        notice: Callable[[str], None] | None = None,
+    ) -> None:
         current = self.schema_version()
         if current == 0 and not fresh:
             tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -231,7 +264,11 @@ class Store:
             return
         if current > 0 and keep_backup:
             self.backup(self.path.with_name(f"{self.path.name}.v{current}.bak"))
+        self._wait_for_writers(notice)
         with self.transaction():
+            if self.schema_version() >= target:
+                return  # another process migrated it while this one waited
+            current = self.schema_version()
             for version in range(current + 1, target + 1):
                 for step in MIGRATIONS[version]:
                     if isinstance(step, str):
@@ -746,7 +783,10 @@ class Store:
             if row is None:
                 return None
             event = _event(row)
-            self._apply(event.target, event.after, event.before)
+            if importlog.is_import(event.target):
+                importlog.undo(self.conn, event.target)  # every batch of the import at once
+            else:
+                self._apply(event.target, event.after, event.before)
             self.conn.execute("UPDATE events SET undone = 1 WHERE seq = ?", (event.seq,))
             self.tx_log("undo", event.target, {"seq": event.seq}, None)
             return event
@@ -766,6 +806,8 @@ class Store:
             if row is None:
                 return None
             event = _event(row)
+            if importlog.is_import(event.target):
+                raise importlog.refuse_redo()
             self._apply(event.target, event.before, event.after)
             self.conn.execute("UPDATE events SET undone = 0 WHERE seq = ?", (event.seq,))
             self.tx_log("redo", event.target, {"seq": event.seq}, None)
@@ -816,7 +858,8 @@ class Store:
 
 _UNDOABLE = (
     "(target LIKE 'claim:%' OR target LIKE 'source:%' OR "
-    "(target = 'casebook' AND before IS NOT NULL))"
+    "(target = 'casebook' AND before IS NOT NULL) OR "
+    "(target LIKE 'import:%' AND action = 'import'))"
 )
 
 

@@ -36,7 +36,7 @@ def out(text: str) -> None:
 
 def open_store(args: argparse.Namespace, create: bool = False) -> Store:
     path, is_default = paths.casebook_path(getattr(args, "casebook", None))
-    return Store.open(path, create=create or is_default)
+    return Store.open(path, create=create or is_default, notice=err)
 
 
 def write_output(text: str | Iterable[str], dest: str | None) -> None:
