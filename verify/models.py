@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from verify.ids import ID_PATTERN
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Version of the SQLite layout; bumped with every numbered migration."""
 
 FORMAT_VERSION = 1

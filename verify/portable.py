@@ -160,10 +160,7 @@ def import_casebook(
         for src in sources:
             row = conn.execute("SELECT body FROM sources WHERE id = ?", (src.id,)).fetchone()
             if row is None:
-                conn.execute(
-                    "INSERT INTO sources (id, name, grade, body) VALUES (?, ?, ?, ?)",
-                    (src.id, src.name, src.grade, dump_json(src)),
-                )
+                store.tx_write_source_row(src)
                 new_sources.append(src.id)
         for doc, raw in docs:
             if store.tx_insert_document(doc, raw, log=False):

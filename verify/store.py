@@ -17,11 +17,13 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import ValidationError
 
-from verify import importlog, match
+from verify import digests, importlog, match
 from verify.errors import NotFoundError, StaleWriteError, VerifyError
+from verify.filesafety import clean_stale, disk_full, file_key, partial_path, writable
 from verify.migrations import LATEST, MIGRATIONS
 from verify.models import Claim, ClaimSummary, Document, Event, Settings, Source, utcnow
 from verify.scale import default_settings
@@ -39,12 +41,7 @@ _OPEN: dict[tuple[int, int] | None, int] = {}
 """Casebook files (device, inode) this process has connections to, and how many."""
 
 
-def _file_key(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()  # stat opens no descriptor, so it cannot disturb SQLite's locks
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
+_file_key = file_key
 
 
 def default_actor() -> str:
@@ -71,8 +68,13 @@ class Store:
         self.actor = actor
         self._settings: Settings | None = None
         self._match_index = False
-        self._key: tuple[int, int] | None = None
         """Whether this casebook has the matching index (schema 4+) to keep current."""
+        self._sealed = False
+        """Whether its records carry digests and its history a hash chain (schema 6+)."""
+        self._key: tuple[int, int] | None = None
+        """Which file (device, inode) this connection writes: a replaced file is refused."""
+        self.readonly = False
+        self._seen_version = -1
 
     # -- opening -------------------------------------------------------------------------
 
@@ -85,13 +87,25 @@ class Store:
         clock: Clock = utcnow,
         actor: str | None = None,
         migrate_to: int = LATEST,
+        readonly: bool | None = None,
+        migration_backup: bool = True,
         notice: Callable[[str], None] | None = None,
     ) -> Store:
-        """Open (and if allowed create) a casebook, migrating an older schema after a backup."""
+        """Open (and if allowed create) a casebook, migrating an older schema after a backup.
+
+        A file or folder this process cannot write is opened read-only (None: find out), so a
+        casebook on read-only media can still be listed, shown and checked.
+        """
         path = Path(path)
         if path.is_dir():
             raise VerifyError(f"{path} is a directory, not a casebook")
         exists = path.exists()
+        if readonly is None:
+            readonly = exists and not writable(path)
+        if readonly:
+            if not exists:
+                raise VerifyError(f"no casebook at {path}")
+            return cls._open_readonly(path, clock, actor)
         key = _file_key(path) if exists else None
         if exists:
             if not _OPEN.get(key):
@@ -113,12 +127,20 @@ class Store:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, path, clock, actor or default_actor())
-            store._migrate(migrate_to, fresh=not exists, notice=notice)
+            store._migrate(
+                migrate_to, fresh=not exists, keep_backup=migration_backup, notice=notice
+            )
             store._match_index = store.schema_version() >= 5
+            store._sealed = store.schema_version() >= digests.SEALED_SCHEMA
             store._key = _file_key(path)
             _OPEN[store._key] = _OPEN.get(store._key, 0) + 1
         except sqlite3.DatabaseError as exc:
             conn.close()
+            if disk_full(path, exc):
+                raise VerifyError(
+                    f"cannot open casebook {path}: the disk is full; free some space and "
+                    f"try again ({exc})"
+                ) from None
             if "readonly" in str(exc) or "unable to open" in str(exc):
                 raise VerifyError(
                     f"cannot open casebook {path}: it is read-only for this user "
@@ -129,6 +151,54 @@ class Store:
             conn.close()
             raise
         return store
+
+    @classmethod
+    def _open_readonly(cls, path: Path, clock: Clock, actor: str | None) -> Store:
+        """Read without writing anything: no WAL switch, no migration, no -shm if need be."""
+        if not _OPEN.get(_file_key(path)):
+            _check_header(path)
+        uri = "file:" + quote(str(path.absolute())) + "?mode=ro"
+        wal = Path(f"{path}-wal")
+        attempts = [uri]
+        if not wal.exists() or wal.stat().st_size == 0:
+            # Without a -shm and a folder to create it in, SQLite can read a WAL casebook
+            # only as immutable, which is exact when there is no -wal holding commits.
+            attempts.append(uri + "&immutable=1")
+        error: sqlite3.Error | None = None
+        for attempt in attempts:
+            conn = sqlite3.connect(attempt, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                store = cls(conn, path, clock, actor or default_actor())
+                store.readonly = True
+                version = store.schema_version()
+                conn.execute("SELECT count(*) FROM claims").fetchone()
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                error = exc
+                continue
+            if version == 0:
+                conn.close()
+                raise VerifyError(f"{path} is not a casebook")
+            if version > LATEST:
+                conn.close()
+                raise VerifyError(
+                    f"{path} uses casebook schema {version}, newer than this verify "
+                    f"understands ({LATEST}); upgrade verify to open it"
+                )
+            if version < LATEST:
+                conn.close()
+                raise VerifyError(
+                    f"{path} is read-only here and uses the older casebook schema {version}; "
+                    "opening it needs a migration: copy it to a writable folder first"
+                )
+            store._match_index = True
+            store._sealed = True
+            return store
+        raise VerifyError(f"cannot read casebook {path} ({error})")
+
+    def replaced(self) -> bool:
+        """Whether the file at this casebook's path is no longer the one this store writes."""
+        return self._key is not None and _file_key(self.path) != self._key
 
     def close(self) -> None:
         self.conn.close()
@@ -173,7 +243,12 @@ class Store:
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def _migrate(
-        self, target: int, *, fresh: bool, notice: Callable[[str], None] | None = None
+        self,
+        target: int,
+        *,
+        fresh: bool,
+        keep_backup: bool = True,
+        notice: Callable[[str], None] | None = None,
     ) -> None:
         current = self.schema_version()
         if current == 0 and not fresh:
@@ -187,7 +262,7 @@ class Store:
             )
         if current >= target:
             return
-        if current > 0:
+        if current > 0 and keep_backup:
             self.backup(self.path.with_name(f"{self.path.name}.v{current}.bak"))
         self._wait_for_writers(notice)
         with self.transaction():
@@ -200,26 +275,50 @@ class Store:
                         self.conn.execute(step)
                     else:
                         step(self.conn)
-            self.conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (str(target),),
-            )
+            self._sealed = target >= digests.SEALED_SCHEMA
+            self._put_meta("schema_version", str(target))
             if current == 0:
-                self.conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('settings', ?)",
-                    (dump_json(default_settings()),),
-                )
+                self._put_meta("settings", dump_json(default_settings()))
+
+    def _put_meta(self, key: str, value: str) -> None:
+        if self._sealed:
+            digests.put_meta(self.conn, key, value)
+        else:
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     def backup(self, dest: Path) -> Path:
-        """A consistent copy of the whole casebook, taken with SQLite's online backup."""
-        tmp = dest.with_name(dest.name + ".partial")
-        target = sqlite3.connect(tmp)
+        """A consistent copy of the whole casebook, taken with SQLite's online backup.
+
+        Built in a hidden partial file and renamed: a full disk or a kill leaves no file
+        that looks like a backup, and the next backup clears a killed one's leftovers.
+        """
+        tmp = partial_path(dest)
         try:
-            self.conn.backup(target)
-        finally:
-            target.close()
-        os.replace(tmp, dest)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            target = sqlite3.connect(tmp)
+            try:
+                self.conn.backup(target)
+            finally:
+                target.close()
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, dest)
+        except (OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            clean_stale(dest)
+            reason = getattr(exc, "strerror", None) or str(exc)
+            if disk_full(dest, exc):
+                reason = "the disk is full"
+            raise VerifyError(f"cannot write backup {dest}: {reason}") from None
         return dest
 
     # -- transactions and events ---------------------------------------------------------
@@ -229,19 +328,34 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One user action: all of it lands, or none of it does."""
+        if self.readonly:
+            raise VerifyError(
+                f"{self.path} is open read-only (read-only file, folder or media); "
+                "saving needs a writable copy: copy it to a writable folder"
+            )
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise VerifyError(f"casebook is busy or read-only: {exc}") from None
+            raise VerifyError(f"casebook is busy or read-only: {self._why(exc)}") from None
+        if self.replaced():
+            # Checked under the write lock: whatever replaced the file (a restore, a copy
+            # or move by hand) did so before, so nothing is ever written into a file that
+            # is no longer the casebook at this path.
+            self.conn.execute("ROLLBACK")
+            raise VerifyError(
+                f"{self.path} was replaced by another file since it was opened; "
+                "nothing was saved: reopen the casebook"
+            )
         try:
             yield self.conn
         except BaseException as exc:
             # Some failures (a full disk) end the transaction inside SQLite already.
             if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.DatabaseError):
                 raise VerifyError(
-                    f"could not save to the casebook: {exc}; nothing was changed"
+                    f"could not save to the casebook: {self._why(exc)}; nothing was changed"
                 ) from None
             raise
         else:
@@ -250,7 +364,14 @@ class Store:
             except sqlite3.Error as exc:
                 with contextlib.suppress(sqlite3.Error):
                     self.conn.execute("ROLLBACK")
-                raise VerifyError(f"could not save to the casebook: {exc}") from None
+                raise VerifyError(
+                    f"could not save to the casebook: {self._why(exc)}; nothing was changed"
+                ) from None
+
+    def _why(self, exc: sqlite3.Error) -> str:
+        if disk_full(self.path, exc):
+            return f"the disk is full, free some space and try again ({exc})"
+        return str(exc)
 
     def tx_log(
         self,
@@ -262,19 +383,32 @@ class Store:
         actor: str | None = None,
         undone: bool = False,
     ) -> None:
-        self.conn.execute(
-            "INSERT INTO events (at, actor, action, target, before, after, undone) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                (at or self.clock()).isoformat(),
-                actor or self.actor,
-                action,
-                target,
-                None if before is None else json.dumps(before, ensure_ascii=False),
-                None if after is None else json.dumps(after, ensure_ascii=False),
-                int(undone),
-            ),
+        fields = (
+            (at or self.clock()).isoformat(),
+            actor or self.actor,
+            action,
+            target,
+            None if before is None else json.dumps(before, ensure_ascii=False),
+            None if after is None else json.dumps(after, ensure_ascii=False),
         )
+        if not self._sealed:
+            self.conn.execute(
+                "INSERT INTO events (at, actor, action, target, before, after, undone) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (*fields, int(undone)),
+            )
+            return
+        last = self.conn.execute(
+            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, digests.GENESIS)
+        chained = digests.event(prev, seq, *fields)
+        self.conn.execute(
+            "INSERT INTO events (seq, at, actor, action, target, before, after, undone, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (seq, *fields, int(undone), chained),
+        )
+        digests.put_meta(self.conn, digests.HEAD_KEY, f"{seq} {chained}")
 
     def events(self, target: str | None = None, limit: int | None = None) -> list[Event]:
         sql = "SELECT seq, at, actor, action, target, before, after, undone FROM events"
@@ -292,27 +426,60 @@ class Store:
 
     def settings(self) -> Settings:
         if self._settings is None:
-            row = self.conn.execute("SELECT value FROM meta WHERE key='settings'").fetchone()
-            self._settings = Settings.model_validate_json(row[0])
+            self._settings = self._read_settings()
         return self._settings
 
-    def set_settings(self, settings: Settings, action: str = "settings.update") -> None:
-        before = self.settings()
+    def _read_settings(self) -> Settings:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='settings'").fetchone()
+        if row is None:
+            raise VerifyError(f"{self.path} is damaged: its settings are missing")
+        try:
+            return Settings.model_validate_json(row[0])
+        except ValidationError as exc:
+            raise VerifyError(
+                f"{self.path} is damaged: its settings are unreadable ({_first_error(exc)})"
+            ) from None
+
+    def set_settings(
+        self,
+        settings: Settings,
+        action: str = "settings.update",
+        based_on: Settings | None = None,
+    ) -> None:
+        """Write settings edited from `based_on` (default: the ones this store last read).
+
+        Like a claim's revision check: if anyone changed the settings since they were read,
+        nothing is written and the caller is told to reload.
+        """
+        expected = based_on if based_on is not None else self._settings
         with self.transaction():
-            self.conn.execute(
-                "UPDATE meta SET value = ? WHERE key='settings'", (dump_json(settings),)
-            )
-            self.tx_log(
-                action,
-                "casebook",
-                before.model_dump(mode="json"),
-                settings.model_dump(mode="json"),
-            )
+            before = self._read_settings()
+            if expected is not None and before != expected:
+                self._settings = None
+                raise StaleWriteError(
+                    "the casebook settings were changed elsewhere since they were read; "
+                    "nothing was saved: reload them and try again"
+                )
+            self._tx_write_settings(settings, action, before)
+
+    def update_settings(self, edit: Callable[[Settings], Settings], action: str) -> Settings:
+        """Read, edit and write the settings in one transaction (CLI-style actions)."""
+        with self.transaction():
+            before = self._read_settings()
+            settings = edit(before)
+            self._tx_write_settings(settings, action, before)
+        return settings
+
+    def _tx_write_settings(self, settings: Settings, action: str, before: Settings) -> None:
+        self._put_meta("settings", dump_json(settings))
+        self.tx_log(
+            action, "casebook", before.model_dump(mode="json"), settings.model_dump(mode="json")
+        )
         self._settings = settings
 
     def tx_replace_settings(self, settings: Settings) -> None:
         """Take another casebook's settings wholesale (restoring from a portable file)."""
-        self.conn.execute("UPDATE meta SET value = ? WHERE key='settings'", (dump_json(settings),))
+        self._put_meta("settings", dump_json(settings))
         self._settings = None
 
     # -- claims --------------------------------------------------------------------------
@@ -405,29 +572,16 @@ class Store:
         return [c for c in claims if self.conn.execute(query, (c.id,)).fetchone() is None]
 
     def tx_write_claim_row(self, claim: Claim) -> None:
+        body = dump_json(claim)
+        columns = claim_columns(claim)
+        if self._sealed:
+            columns["digest"] = digests.record("claims", claim.id, body)
+        names = ["id", *columns, "body"]
+        updates = ", ".join(f"{n}=excluded.{n}" for n in names[1:])
         self.conn.execute(
-            "INSERT INTO claims (id, ref, text, status, verdict, accounts, evidence, revision, "
-            "created, updated, body, tags, search) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET ref=excluded.ref, text=excluded.text, "
-            "status=excluded.status, verdict=excluded.verdict, accounts=excluded.accounts, "
-            "evidence=excluded.evidence, revision=excluded.revision, created=excluded.created, "
-            "updated=excluded.updated, body=excluded.body, tags=excluded.tags, "
-            "search=excluded.search",
-            (
-                claim.id,
-                claim.ref,
-                claim.text,
-                claim.status.value,
-                claim.verdict.label if claim.verdict else None,
-                len(claim.accounts),
-                len(claim.evidence),
-                claim.revision,
-                claim.created.isoformat(),
-                claim.updated.isoformat(),
-                dump_json(claim),
-                " ".join(claim.tags),
-                search_text(claim),
-            ),
+            f"INSERT INTO claims ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}",
+            (claim.id, *columns.values(), body),
         )
         if self._match_index:
             match.index_claim(
@@ -495,7 +649,11 @@ class Store:
 
     def data_version(self) -> int:
         """Changes whenever another connection commits: the TUI polls it to reload."""
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        if version != self._seen_version:
+            self._settings = None  # another process may have changed them (or restored)
+            self._seen_version = version
+        return version
 
     def update_claim(self, claim_id: str, edit: Callable[[Claim], Claim], action: str) -> Claim:
         """Read, edit and write one claim in a single transaction (CLI-style actions)."""
@@ -546,14 +704,22 @@ class Store:
 
     def tx_put_source(self, source: Source, action: str) -> None:
         row = self.conn.execute("SELECT body FROM sources WHERE id = ?", (source.id,)).fetchone()
-        self.conn.execute(
-            "INSERT INTO sources (id, name, grade, body) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET name=excluded.name, grade=excluded.grade, "
-            "body=excluded.body",
-            (source.id, source.name, source.grade, dump_json(source)),
-        )
+        self.tx_write_source_row(source)
         before = json.loads(row[0]) if row else None
         self.tx_log(action, f"source:{source.id}", before, source.model_dump(mode="json"))
+
+    def tx_write_source_row(self, source: Source) -> None:
+        body = dump_json(source)
+        args: tuple[Any, ...] = (source.id, source.name, source.grade, body)
+        if self._sealed:
+            args += (digests.record("sources", source.id, body),)
+        self.conn.execute(
+            f"INSERT INTO sources (id, name, grade, body{', digest' if self._sealed else ''}) "
+            f"VALUES ({', '.join('?' * len(args))}) "
+            "ON CONFLICT (id) DO UPDATE SET name=excluded.name, grade=excluded.grade, "
+            f"body=excluded.body{', digest=excluded.digest' if self._sealed else ''}",
+            args,
+        )
 
     # -- documents -----------------------------------------------------------------------
 
@@ -586,18 +752,22 @@ class Store:
             raise VerifyError("document id does not match the sha256 of its content")
         if self.has_document(doc.id):
             return False
+        body = dump_json(doc)
+        args: tuple[Any, ...] = (
+            doc.id,
+            doc.address,
+            doc.title,
+            doc.retrieved.isoformat(),
+            doc.text_sha256,
+            body,
+            raw,
+        )
+        if self._sealed:
+            args += (digests.record("documents", doc.id, body),)
         self.conn.execute(
-            "INSERT INTO documents (id, address, title, retrieved, text_sha256, body, raw) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                doc.id,
-                doc.address,
-                doc.title,
-                doc.retrieved.isoformat(),
-                doc.text_sha256,
-                dump_json(doc),
-                raw,
-            ),
+            "INSERT INTO documents (id, address, title, retrieved, text_sha256, body, raw"
+            f"{', digest' if self._sealed else ''}) VALUES ({', '.join('?' * len(args))})",
+            args,
         )
         if log:
             meta = doc.model_dump(mode="json", exclude={"text"})
@@ -614,7 +784,7 @@ class Store:
                 return None
             event = _event(row)
             if importlog.is_import(event.target):
-                importlog.undo(self.conn, event.target)  # every batch of the import at once
+                importlog.undo(self.conn, event.target, self.tx_log)  # all its batches
             else:
                 self._apply(event.target, event.after, event.before)
             self.conn.execute("UPDATE events SET undone = 1 WHERE seq = ?", (event.seq,))
@@ -679,18 +849,10 @@ class Store:
             if state is None:
                 self.conn.execute("DELETE FROM sources WHERE id = ?", (ident,))
             else:
-                src = Source.model_validate_json(json.dumps(state))
-                self.conn.execute(
-                    "INSERT INTO sources (id, name, grade, body) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET name=excluded.name, grade=excluded.grade, "
-                    "body=excluded.body",
-                    (src.id, src.name, src.grade, dump_json(src)),
-                )
+                self.tx_write_source_row(Source.model_validate_json(json.dumps(state)))
         elif kind == "casebook" and state is not None:
             settings = Settings.model_validate_json(json.dumps(state))
-            self.conn.execute(
-                "UPDATE meta SET value = ? WHERE key='settings'", (dump_json(settings),)
-            )
+            self._put_meta("settings", dump_json(settings))
             self._settings = None
 
 
@@ -699,6 +861,23 @@ _UNDOABLE = (
     "(target = 'casebook' AND before IS NOT NULL) OR "
     "(target LIKE 'import:%' AND action = 'import'))"
 )
+
+
+def claim_columns(claim: Claim) -> dict[str, Any]:
+    """The summary columns of a claim's row, as its body says they must be."""
+    return {
+        "ref": claim.ref,
+        "text": claim.text,
+        "status": claim.status.value,
+        "verdict": claim.verdict.label if claim.verdict else None,
+        "accounts": len(claim.accounts),
+        "evidence": len(claim.evidence),
+        "revision": claim.revision,
+        "created": claim.created.isoformat(),
+        "updated": claim.updated.isoformat(),
+        "tags": " ".join(claim.tags),
+        "search": search_text(claim),
+    }
 
 
 def search_text(claim: Claim) -> str:

@@ -7,13 +7,13 @@ import contextlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 from verify import paths
 from verify.errors import VerifyError
+from verify.filesafety import partial_path
 from verify.store import Store
 from verify.textsafe import one_line
 
@@ -49,8 +49,12 @@ def write_output(text: str | Iterable[str], dest: str | None) -> None:
     target = Path(dest)
     if target.is_dir():
         raise VerifyError(f"{target} is a directory")
+    if target.exists() and not target.is_file():
+        # A device or pipe (/dev/null, a FIFO): renaming over it would replace it.
+        raise VerifyError(f"{target} is not a regular file; use -o - and redirect instead")
+    tmp = partial_path(target)  # hidden, and cleared by the next write if this one is killed
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     except OSError as exc:
         raise VerifyError(f"cannot write {target}: {exc.strerror}") from None
     try:

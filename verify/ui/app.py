@@ -240,6 +240,16 @@ class VerifyApp(App[int]):
         self._data_version = self.store.data_version()
 
     def _check_outside_changes(self) -> None:
+        if self.store.replaced():
+            if not getattr(self, "_told_replaced", False):
+                self._told_replaced = True
+                self.notify(
+                    "The casebook file was replaced (restored or moved); nothing more is "
+                    "saved here: quit and reopen it",
+                    severity="error",
+                    timeout=30,
+                )
+            return
         try:
             version = self.store.data_version()
         except Exception:
