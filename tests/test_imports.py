@@ -133,6 +133,8 @@ def test_a_streamed_import_is_written_in_batches_undone_as_one(cli, tmp_path, mo
     assert len(batches) == 3 and len({e.target for e in batches}) == 1
     assert _undo(casebook) is not None
     assert _counts(casebook)[0] == 0
+    check = cli("check", "--casebook", str(casebook))
+    assert check.code == 0, check.out
 
 
 def test_a_bad_line_late_in_a_long_import_changes_nothing(cli, tmp_path, monkeypatch) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from verify import match
@@ -57,8 +57,12 @@ def tx_log(
     store.tx_log(ACTION, target, None, after)
 
 
-def undo(conn: sqlite3.Connection, target: str) -> None:
-    """Remove everything the import `target` added (inside the undo's transaction)."""
+def undo(conn: sqlite3.Connection, target: str, log: Callable[..., None]) -> None:
+    """Remove everything the import `target` added (inside the undo's transaction).
+
+    The caller marks and logs the undo of the newest batch; `log` records the undo of each
+    earlier one, so every undone entry in the history has its undo.
+    """
     rows = conn.execute(
         "SELECT seq, after FROM events WHERE target = ? AND action = ? AND undone = 0 ORDER BY seq",
         (target, ACTION),
@@ -101,7 +105,9 @@ def undo(conn: sqlite3.Connection, target: str) -> None:
             "SELECT 1 FROM claims WHERE instr(body, ?) > 0 LIMIT 1", (doc_id,)
         ).fetchone():
             conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
-    conn.execute("UPDATE events SET undone = 1 WHERE target = ? AND action = ?", (target, ACTION))
+    for seq, _ in rows[:-1]:
+        conn.execute("UPDATE events SET undone = 1 WHERE seq = ?", (seq,))
+        log("undo", target, {"seq": seq}, None)
 
 
 def refuse_redo() -> VerifyError:

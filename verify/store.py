@@ -866,7 +866,7 @@ class Store:
             event = _event(row)
             for part in reversed(self._group_of(event)):
                 if importlog.is_import(part.target):
-                    importlog.undo(self.conn, part.target)  # every batch of the import at once
+                    importlog.undo(self.conn, part.target, self.tx_log)  # every batch at once
                 else:
                     self._apply(part.target, part.after, part.before)
                 self.conn.execute("UPDATE events SET undone = 1 WHERE seq = ?", (part.seq,))
