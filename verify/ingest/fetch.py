@@ -100,7 +100,10 @@ def _fetch(url: str, max_bytes: int, timeout: float, deadline: float) -> Fetched
             media_type = response.headers.get_content_type() or "application/octet-stream"
             charset = response.headers.get_content_charset()
     except urllib.error.HTTPError as exc:
-        raise VerifyError(f"{url[:200]} answered HTTP {exc.code} {exc.reason}") from None
+        if 300 <= exc.code < 400:
+            raise VerifyError(f"{url[:200]}: redirects loop or exceed {MAX_REDIRECTS}") from None
+        reason = " ".join(str(exc.reason).split())[:200]
+        raise VerifyError(f"{url[:200]} answered HTTP {exc.code} {reason}") from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, VerifyError):
             raise exc.reason from None
