@@ -135,7 +135,15 @@ class Campaign:
                 f"in 2023, up 12 per cent.\n\nOfficials said 300 people were "
                 f"evacuated from {token} district.\n"
             )
-            return ["ingest", str(src)], kind, token
+            if self.rng.random() < 0.5:
+                return ["ingest", str(src)], kind, token
+            # Two sources in one command: acknowledged means both were saved.
+            second = self.folder / f"{token}-b.txt"
+            second.write_text(
+                f"The governor said on Tuesday that 40 schools in {token}-b district had "
+                f"closed after 12 drones struck a power plant.\n"
+            )
+            return ["ingest", str(src), str(second)], kind, f"{token}|2"
         return ["config", "set", "publisher.name", token], kind, token
 
     def round(self, n: int) -> None:
@@ -227,8 +235,9 @@ class Campaign:
                 elif kind == "import":
                     if f"{token}-0" not in refs:
                         found.append(f"import {token} lost")
-                elif kind == "ingest" and (
-                    f"{token}.txt" not in addresses or token.lower() not in searchable
+                elif kind == "ingest" and any(
+                    f"{name}.txt" not in addresses or name.lower() not in searchable
+                    for name in _ingested(token)
                 ):
                     # The document is archived, and its statements are in the casebook (as a
                     # new claim, or as accounts of the claim they matched).
@@ -241,6 +250,12 @@ class Campaign:
                 if latest_settings not in allowed:
                     found.append(f"setting lost: now {latest_settings!r}")
         return found
+
+
+def _ingested(token: str) -> list[str]:
+    """The names of the files an ingest round wrote: one, or two for "TOKEN|2"."""
+    base, _, two = token.partition("|")
+    return [base, f"{base}-b"] if two else [base]
 
 
 def run(folder: Path, rounds: int, seed: int = 0) -> Campaign:
