@@ -7,7 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.test_e2e_tmux import VERIFY, Tmux, pytestmark, tmux  # noqa: F401
+from tests.test_e2e_tmux import VERIFY, Tmux, tmux  # noqa: F401
 
 STORY = (
     "The regional governor, Anna Petrova, said 12 people were killed when shells hit the "
