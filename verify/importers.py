@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from verify import importlog, match, portable
+from verify import importlog, match, paths, portable
 from verify.errors import VerifyError
 from verify.ids import stable_id
 from verify.inputs import read_input
@@ -404,6 +404,7 @@ def _spooled(path: str) -> Iterator[tuple[Path, str]]:
             raise VerifyError(f"{path} is a directory, not a file")
         if not local.exists():
             raise VerifyError(f"cannot read {path}: No such file or directory")
+        paths.refuse_special(local, "file to import")  # a FIFO would block the read forever
         yield local, local.name
         return
     with tempfile.TemporaryDirectory(prefix="verify-import-") as folder:
