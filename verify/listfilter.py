@@ -65,7 +65,7 @@ class ListFilter:
 
 
 FACETS = ("status", "verdict", "tag", "source")
-"""`status:open verdict:false tag:belgorod source:gladkov` narrow the list; other words rank."""
+"""`status:open verdict:false tag:floods source:ministry` narrow the list; other words rank."""
 
 
 def parse(query: str) -> tuple[dict[str, str], str]:

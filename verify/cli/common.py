@@ -44,17 +44,22 @@ def open_store(args: argparse.Namespace, create: bool = False) -> Store:
     return Store.open(path, create=create or is_default, notice=err)
 
 
-def write_output(text: str | Iterable[str], dest: str | None) -> None:
+def write_output(text: str | bytes | Iterable[str], dest: str | None) -> None:
     """Print, or write atomically so a reader never sees half a report.
 
     A symlink is written through (its target is replaced, the link stays); a FIFO or device
     is written directly (renaming over it would destroy it); an existing file keeps its
     mode and a new one gets the user's umask, as any editor would do.
     """
-    chunks = [text] if isinstance(text, str) else text
+    # Bytes (an attached file) are written as they are, text as UTF-8: one path for both.
+    chunks: Iterable[str | bytes] = [text] if isinstance(text, (str, bytes)) else text
     if dest is None or dest == "-":
         for chunk in chunks:
-            sys.stdout.write(inert(chunk))
+            if isinstance(chunk, bytes):
+                sys.stdout.flush()
+                sys.stdout.buffer.write(chunk)
+            else:
+                sys.stdout.write(inert(chunk))
         return
     target = Path(os.path.realpath(dest))
     if target.is_dir():
@@ -76,9 +81,9 @@ def write_output(text: str | Iterable[str], dest: str | None) -> None:
         raise VerifyError(f"cannot write {dest}: {exc.strerror}") from None
     try:
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "wb") as fh:
             for chunk in chunks:
-                fh.write(chunk)
+                fh.write(_encoded(chunk))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -91,11 +96,15 @@ def write_output(text: str | Iterable[str], dest: str | None) -> None:
         raise
 
 
-def _write_special(chunks: Iterable[str], target: Path, dest: str) -> None:
+def _encoded(chunk: str | bytes) -> bytes:
+    return chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
+
+
+def _write_special(chunks: Iterable[str | bytes], target: Path, dest: str) -> None:
     try:
-        with open(target, "w", encoding="utf-8") as fh:
+        with open(target, "wb") as fh:
             for chunk in chunks:
-                fh.write(chunk)
+                fh.write(_encoded(chunk))
     except OSError as exc:
         raise VerifyError(f"cannot write {dest}: {exc.strerror}") from None
 

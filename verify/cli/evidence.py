@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
-from pathlib import Path
 
 from verify import editing, evidence
-from verify.cli.common import Add, open_store, out
+from verify.cli.common import Add, open_store, out, write_output
 from verify.errors import VerifyError
 from verify.models import EvidenceKind
 from verify.textsafe import json_line
@@ -66,30 +62,8 @@ def cmd_attachment(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(raw)
         sys.stdout.buffer.flush()
         return 0
-    write_bytes(Path(args.output), raw)
+    write_output(raw, args.output)  # through symlinks, keeping modes, never half a file
     return 0
-
-
-def write_bytes(target: Path, raw: bytes) -> None:
-    """Write atomically: a reader never sees half a file, an old file survives a failure."""
-    if target.is_dir():
-        raise VerifyError(f"{target} is a directory")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
-    except OSError as exc:
-        raise VerifyError(f"cannot write {target}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise VerifyError(f"cannot write {target}: {exc.strerror}") from None
-        raise
 
 
 def register(add: Add) -> None:
