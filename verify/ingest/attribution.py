@@ -2,7 +2,7 @@
 
 Heuristics over one sentence, in the forms news copy uses: "X said ...", "..., X said",
 "according to X", "X claimed that", "X posted:", "X added, “...”", titles with names
-("Belgorod Governor Vyacheslav Gladkov"), appositives ("The head of the army, Gen. X,
+("Regional Governor Anna Petrova"), appositives ("The head of the army, Gen. X,
 said"), and pronoun follow-ups ("he continued") resolved by the caller to the last speaker.
 """
 
@@ -104,7 +104,7 @@ def _speaker_from(np: str) -> str | None:
     last = segments[-1]
     if last.lower() in ("he", "she", "they"):
         return last.lower()
-    # "Kira Rudik, a member of parliament, posted": prefer the named part of an appositive.
+    # "Ola Berg, a member of parliament, posted": prefer the named part of an appositive.
     if not any(c.isupper() for c in last) and len(segments) > 1 and _has_name(segments[-2]):
         last = segments[-2]
     words = last.split()

@@ -68,7 +68,7 @@ def _same_event(a: str, b: str, later: str) -> bool:
 
 
 def same_speaker(a: str | None, b: str | None) -> bool:
-    """ "Demidov" and "Belgorod Mayor Valentin Demidov" are one speaker."""
+    """ "Novak" and "City Mayor Irena Novak" are one speaker."""
     if a is None or b is None:
         return a == b
     return a == b or a.split()[-1].lower() == b.split()[-1].lower()
