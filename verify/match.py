@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 import snowballstemmer
 from rapidfuzz import fuzz
 
+from verify.lang import language, words
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -53,7 +55,8 @@ _TAIL_DATE = re.compile(r"\)\s*[A-Z][a-z]+ \d{1,2}, \d{4}")
 _HANDLE = re.compile(r"@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)")
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Letters and digits of any script: Cyrillic words are terms too (Russian and Ukrainian claims).
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
@@ -103,7 +106,21 @@ def normalize(text: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    return [_stem(t) for t in _TOKEN.findall(normalize(text)) if t not in STOPWORDS]
+    """The index terms of `text`: stems, without function words, in its own language."""
+    normal = normalize(text)
+    out: list[str] = []
+    lang = ""
+    for token in _TOKEN.findall(normal):
+        if token.isascii():
+            if token not in STOPWORDS:
+                out.append(_stem(token))
+        elif words.is_cyrillic(token):
+            lang = lang or language(normal)
+            if not words.is_stopword(token, lang):
+                out.append(words.stem(token, lang))
+        else:
+            out.append(token)
+    return out
 
 
 def indexed_text(claim_text: str, extra: dict[str, Any]) -> str:
