@@ -156,7 +156,9 @@ def _index_terms(conn: sqlite3.Connection, claim_id: str, text: str) -> None:
 
 
 def unindex_claim(conn: sqlite3.Connection, claim_id: str) -> None:
-    conn.execute("DELETE FROM match_vectors WHERE claim_id = ?", (claim_id,))
+    conn.execute(
+        "DELETE FROM match_vectors WHERE claim_id IN (?, ?)", (claim_id, ACROSS_PREFIX + claim_id)
+    )
     _unindex_terms(conn, claim_id)
 
 
@@ -205,6 +207,14 @@ def _extra(body: str) -> dict[str, Any]:
 _prepared: dict[str, np.ndarray] = {}
 """Unit vectors of texts encoded ahead of the writes and look-ups that need them: a text is
 encoded once per action (in batches, several times faster), never inside a transaction."""
+_prepared_across: dict[str, np.ndarray] = {}
+"""The same for the multilingual encoder (verify.lang.encoder)."""
+ACROSS_PREFIX = "ml:"
+"""Each claim's multilingual vector is a second match_vectors row, under this prefix and the
+claim's id: English-only look-ups never read it, and no schema change was needed."""
+ACROSS_LANGUAGES = ("ru", "uk")
+"""Queries in these languages are compared with claims in any language by the multilingual
+encoder; English queries keep the English encoder (better on English, measured on CLEF)."""
 
 
 def _digest(text: str) -> bytes:
@@ -236,6 +246,12 @@ def _encode(texts: list[str]) -> np.ndarray:
     )
 
 
+def _encode_across(texts: list[str]) -> np.ndarray:
+    from verify.lang import encoder
+
+    return encoder.encode([t[:MAX_QUERY_CHARS] for t in texts])
+
+
 @contextmanager
 def prepared(
     texts: list[str],
@@ -248,6 +264,7 @@ def prepared(
     sentences anyway): they are used as they are, not encoded again.
     """
     added: list[str] = []
+    added_across: list[str] = []
     try:
         for text, vector in (known or {}).items():
             if text not in _prepared:
@@ -261,14 +278,21 @@ def prepared(
             added.extend(chunk)
             if progress is not None:
                 progress(min(start + step, len(todo)), len(todo))
+        across = [t for t in dict.fromkeys(texts) if t not in _prepared_across]
+        if across:
+            _prepared_across.update(zip(across, _encode_across(across), strict=True))
+            added_across.extend(across)
         yield
     finally:
         for text in added:
             _prepared.pop(text, None)
+        for text in added_across:
+            _prepared_across.pop(text, None)
 
 
 def _store_vector(conn: sqlite3.Connection, claim_id: str, text: str) -> None:
     digest = _digest(text)
+    _store_across(conn, claim_id, text, digest)
     row = conn.execute(
         "SELECT digest FROM match_vectors WHERE claim_id = ?", (claim_id,)
     ).fetchone()
@@ -280,6 +304,59 @@ def _store_vector(conn: sqlite3.Connection, claim_id: str, text: str) -> None:
         "INSERT OR REPLACE INTO match_vectors (claim_id, digest, vector) VALUES (?, ?, ?)",
         (claim_id, digest, blob),
     )
+
+
+def _store_across(conn: sqlite3.Connection, claim_id: str, text: str, digest: bytes) -> None:
+    key = ACROSS_PREFIX + claim_id
+    row = conn.execute("SELECT digest FROM match_vectors WHERE claim_id = ?", (key,)).fetchone()
+    if row is not None and row[0] == digest:
+        return
+    vector = _prepared_across.get(text)
+    blob = _pack(vector[None, :] if vector is not None else _encode_across([text]))[0]
+    conn.execute(
+        "INSERT OR REPLACE INTO match_vectors (claim_id, digest, vector) VALUES (?, ?, ?)",
+        (key, digest, blob),
+    )
+
+
+_unstored_across: dict[bytes, np.ndarray] = {}
+"""Multilingual vectors of claims written before claims had them, by digest of their text,
+encoded once per process when a cross-language look-up needs them."""
+
+
+def _across_cosines(conn: sqlite3.Connection, query: str, exclude: str | None) -> dict[str, float]:
+    """Multilingual cosine between the query and every claim (a scan: such queries are few)."""
+    import numpy as np
+
+    vector = _prepared_across.get(query)
+    if vector is None:
+        vector = _encode_across([query])[0]
+    # A range over the primary key: only the multilingual rows are read (":" + 1 is ";").
+    rows = conn.execute(
+        "SELECT substr(claim_id, 4), vector FROM match_vectors "
+        "WHERE claim_id >= 'ml:' AND claim_id < 'ml;'"
+    ).fetchall()
+    ids = [r[0] for r in rows]
+    blobs = [r[1] for r in rows]
+    have = set(ids)
+    missing = [
+        (cid, text)
+        for cid, text in conn.execute("SELECT id, text FROM claims").fetchall()
+        if cid not in have
+    ]
+    if missing:
+        todo = [t for _, t in missing if _digest(t) not in _unstored_across]
+        if todo:
+            _unstored_across.update(zip(map(_digest, todo), _encode_across(todo), strict=True))
+        ids += [cid for cid, _ in missing]
+        blobs += _pack(np.stack([_unstored_across[_digest(t)] for _, t in missing]))
+    if not ids:
+        return {}
+    cosines = _unpack(blobs) @ vector
+    out = {cid: float(c) for cid, c in zip(ids, cosines, strict=True)}
+    if exclude:
+        out.pop(exclude, None)
+    return out
 
 
 def _query_vector(conn: sqlite3.Connection, query: str, own_id: str | None) -> np.ndarray:
@@ -395,10 +472,19 @@ def search(
 ) -> list[Match]:
     """Earlier claims most likely to be the same as `text`, best first."""
     query = normalize(text)
-    candidates = _bm25_candidates(conn, terms(text), max(CANDIDATES, top), exclude)
+    limit = max(CANDIDATES, top)
+    candidates = _bm25_candidates(conn, terms(text), limit, exclude)
+    across: dict[str, float] | None = None
+    if language(text) in ACROSS_LANGUAGES:
+        # A Russian or Ukrainian statement: the English check of it shares no word with it,
+        # so candidates also come from the multilingual encoder, which then scores meaning.
+        across = _across_cosines(conn, text, exclude)
+        seen = {c for c, _ in candidates}
+        nearest = heapq.nlargest(limit, across.items(), key=lambda kv: kv[1])
+        candidates += [(c, 0.0) for c, _ in nearest if c not in seen]
     if not candidates:
         return []
-    best = candidates[0][1]
+    best = max(candidates[0][1], 1e-9)
     ids = [c for c, _ in candidates]
     marks = ",".join("?" * len(ids))
     rows = {
@@ -409,7 +495,11 @@ def search(
             ids,
         )
     }
-    meanings = _meanings(conn, text, rows, exclude)
+    meanings = (
+        _meanings(conn, text, rows, exclude)
+        if across is None
+        else {c: across.get(c, 0.0) for c in rows}
+    )
     query_grams = _ngrams(query)
     ranked = []
     for claim_id, bm25 in candidates:
