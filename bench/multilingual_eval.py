@@ -178,11 +178,11 @@ def _tagged_sentences() -> list[tuple[str, list[tuple[str, str]]]]:
     base = DATA / "ru-attribution-syntagrus"
     with (base / "ru_sentences.tsv").open(encoding="utf-8", newline="") as fh:
         sentences = list(csv.DictReader(fh, delimiter="\t"))
-    tokens: dict[int, list[tuple[str, str]]] = {}
+    tokens: dict[str, list[tuple[str, str]]] = {}
     with (base / "ru_tokens.tsv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
-            tokens.setdefault(int(row["sentence_num"]), []).append((row["text"], row["tags"]))
-    return [(s["sentences"], tokens.get(i, [])) for i, s in enumerate(sentences)]
+            tokens.setdefault(row["sentence_num"], []).append((row["text"], row["tags"]))
+    return [(s["sentences"], tokens.get(s["sentence_id"], [])) for s in sentences]
 
 
 def bench_attribution() -> None:
