@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from verify import grading
+from verify.lang.labels import account_labels
 from verify.models import Claim, Document, Evidence, Settings, Source
 from verify.ui.claim_list import VERDICT_STYLE
 from verify.ui.safe import line, literal, plain
@@ -108,6 +109,9 @@ class AccountColumn(Vertical):
             head.append_text(line(src.name, 60, style="bold"))
         else:
             head.append("unattributed", style="italic")
+        label = account_labels([a.statement for a in self.ctx.claim.accounts])[self.index]
+        if label:
+            head.append(f"  {label}", style="italic dim")
         yield Static(head, classes="account-head")
         body = literal(acc.statement)
         body.append(f"  {acc.assessment.value}", style="italic dim")
