@@ -212,6 +212,10 @@ _prepared_across: dict[str, np.ndarray] = {}
 ACROSS_PREFIX = "ml:"
 """Each claim's multilingual vector is a second match_vectors row, under this prefix and the
 claim's id: English-only look-ups never read it, and no schema change was needed."""
+RERANK = 20
+"""How many of a cross-language look-up's nearest claims (by the multilingual encoder) the finer
+model re-scores (verify.lang.reranker): on NTREX the right English sentence is among the
+first 20 for 99.9% of Russian and 93% of Ukrainian ones."""
 ACROSS_LANGUAGES = ("ru", "uk")
 """Queries in these languages are compared with claims in any language by the multilingual
 encoder; English queries keep the English encoder (better on English, measured on CLEF)."""
@@ -359,6 +363,23 @@ def _across_cosines(conn: sqlite3.Connection, query: str, exclude: str | None) -
     return out
 
 
+_reranked_vectors: dict[bytes, np.ndarray] = {}
+"""Re-ranker vectors of claim texts by digest, kept for the process (a session's look-ups
+meet the same candidates again)."""
+
+
+def _reranked(query: str, texts: dict[str, str]) -> dict[str, float]:
+    """The re-ranker's cosine between the query and each candidate claim's text."""
+    from verify.lang import reranker
+
+    todo = [t for t in dict.fromkeys(texts.values()) if _digest(t) not in _reranked_vectors]
+    vectors = reranker.encode([query[:MAX_QUERY_CHARS], *(t[:MAX_QUERY_CHARS] for t in todo)])
+    if len(_reranked_vectors) > 100_000:
+        _reranked_vectors.clear()
+    _reranked_vectors.update(zip(map(_digest, todo), vectors[1:], strict=True))
+    return {c: float(_reranked_vectors[_digest(t)] @ vectors[0]) for c, t in texts.items()}
+
+
 def _query_vector(conn: sqlite3.Connection, query: str, own_id: str | None) -> np.ndarray:
     """The query's vector: prepared, or stored (the query is a claim's own text), or encoded."""
     vector = _prepared.get(query)
@@ -480,7 +501,7 @@ def search(
         # so candidates also come from the multilingual encoder, which then scores meaning.
         across = _across_cosines(conn, text, exclude)
         seen = {c for c, _ in candidates}
-        nearest = heapq.nlargest(limit, across.items(), key=lambda kv: kv[1])
+        nearest = heapq.nlargest(max(RERANK, top), across.items(), key=lambda kv: kv[1])
         candidates += [(c, 0.0) for c, _ in nearest if c not in seen]
     if not candidates:
         return []
@@ -498,7 +519,7 @@ def search(
     meanings = (
         _meanings(conn, text, rows, exclude)
         if across is None
-        else {c: across.get(c, 0.0) for c in rows}
+        else _reranked(text, {c: r[2] for c, r in rows.items()})
     )
     query_grams = _ngrams(query)
     ranked = []
