@@ -83,3 +83,14 @@ def test_spans_of_source_cue_and_content() -> None:
     assert attribute("Ночью шёл дождь, утром потеплело.").speaker is None
     # A noun built on a reporting stem is not a cue.
     assert attribute("Заявление министерства опубликовано на сайте.").speaker is None
+
+
+def test_hostile_sentences_end_quickly() -> None:
+    # Long runs of spaces and of verbs: the rules stay linear and try at most five verbs.
+    spaces = " " * 900
+    said = attribute("«Да»," + spaces + "— сказал" + spaces + "Смирнов.")
+    assert said.speaker == "Смирнов"
+    repeated = attribute("заявил " * 280)  # one verb after another: the first two pair up
+    assert repeated.cue == (7, 13)
+    assert attribute("По словам" + spaces + "министра, все живы.").speaker == "министра"
+    assert attribute("заявил " * 20_000).speaker is None  # too long to be a sentence

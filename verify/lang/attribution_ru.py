@@ -72,8 +72,12 @@ _POSSESSIVE = re.compile(
 )
 _DASH = "—–\\-"
 _QUOTES = "«»„“”\"'"
-_SAID_FIRST = re.compile(rf"[,{_DASH}{_QUOTES}]\s*[{_DASH}]?\s*$")
 _MAX_SOURCE_WORDS = 10
+MAX_CHARS = 2000
+"""Longer "sentences" (a splitter's failure, or hostile input) are not attributed: every rule
+here is linear, but trying each of thousands of verbs would not be."""
+_MAX_VERBS = 5
+"""Reporting verbs tried per sentence: the first ones are the sentence's own."""
 _COLON_SOURCE_WORDS = 5
 _ANONYMOUS = re.compile(
     r"(?i)\b(?:источник\w*|джерел\w*|собеседник\w*|співрозмовник\w*|осведомлен\w*|"
@@ -123,6 +127,14 @@ def _content_after(text: str, start: int) -> Span:
     return a, b
 
 
+def _ends_a_quote(head: str) -> bool:
+    """Does `head` end as what is said before "— сказал X" does (a comma, quote or dash)?"""
+    end = head.rstrip()
+    if end[-1:] in ("—", "–", "-"):
+        end = end[:-1].rstrip()
+    return bool(end) and end[-1] in ",—–-" + _QUOTES
+
+
 def _trim_between(words: str) -> str:
     """`words` without the adverbs and particles at their end."""
     parts = words.rstrip().split(" ")
@@ -142,6 +154,8 @@ def _result(text: str, source: Span, cue: Span, content: Span | None) -> Attribu
 def attribute(sentence: str) -> Attribution:
     """Source, cue and content of one Russian or Ukrainian sentence (NONE when unattributed)."""
     text = sentence
+    if len(text) > MAX_CHARS:
+        return NONE
     words = list(_WORD.finditer(text))
     possessive = _POSSESSIVE.search(text)
     if possessive:
@@ -160,15 +174,19 @@ def attribute(sentence: str) -> Attribution:
         if before[1] - before[0] > after[1] - after[0]:
             content = before
         return _result(text, src, cue, content if content[1] > content[0] else None)
+    tried = 0
     for index, word in enumerate(words):
+        if tried == _MAX_VERBS:
+            break
         if not is_reporting_verb(word.group()):
             continue
+        tried += 1
         cue = word.span()
         head = text[: cue[0]]
         following = text[cue[1] :].lstrip()
         introduces = following.startswith(":") or bool(_THAT.match(following))
         # "«...», — сказал X." / "..., сообщил X.": what is said comes first.
-        said_first = index > 0 and not introduces and bool(_SAID_FIRST.search(head))
+        said_first = index > 0 and not introduces and _ends_a_quote(head)
         if said_first and len(head.strip()) > 1 and not _LEADING.match(head.strip()):
             source = _strip(text, cue[1], len(text))
             cut = re.search(r"[,;:(]", text[source[0] : source[1]])
