@@ -143,7 +143,36 @@ def _trim_between(words: str) -> str:
     return " ".join(parts)
 
 
+_PREPOSITIONS = frozenset(
+    """в во на о об обо с со по для после до при из от за у к ко над под про через перед
+    между без у від для після до при з із зі за к над під про через перед між без""".split()
+)
+
+
+def _drop_adverbial(text: str, source: Span) -> Span:
+    """The source without a leading prepositional phrase ("В своей речи министр"): a subject
+    never starts with a preposition. Its object ends before the first capitalised word, or,
+    with none, after two words (an adjective and its noun)."""
+    words = list(re.finditer(r"\S+", text[source[0] : source[1]]))
+    if len(words) < 2 or words[0].group().lower() not in _PREPOSITIONS:
+        return source
+    capital = next((i for i, w in enumerate(words[1:], 1) if w.group()[0].isupper()), None)
+    cut = capital if capital is not None else min(3, len(words) - 1)
+    return (source[0] + words[cut].start(), source[1])
+
+
+def _drop_trailing(text: str, source: Span) -> Span:
+    """The source without where it spoke ("Сергей Шойгу в интервью ТАСС", "X в Telegram"): a
+    preposition right after a capitalised word ends the name."""
+    words = list(re.finditer(r"\S+", text[source[0] : source[1]]))
+    for i in range(2, len(words)):
+        if words[i].group().lower() in _PREPOSITIONS and words[i - 1].group()[0].isupper():
+            return (source[0], source[0] + words[i - 1].end())
+    return source
+
+
 def _result(text: str, source: Span, cue: Span, content: Span | None) -> Attribution:
+    source = _drop_trailing(text, _drop_adverbial(text, source))
     speaker = text[source[0] : source[1]].strip(_QUOTES + " ")
     verb = text[cue[0] : cue[1]].lower()
     if not speaker or len(speaker.split()) > _MAX_SOURCE_WORDS:
