@@ -13,6 +13,7 @@ from verify import digests
 from verify.capture.records import Capture
 from verify.errors import VerifyError
 from verify.ingest.documents import Archived
+from verify.models import Claim
 from verify.store import Store
 
 
@@ -103,3 +104,15 @@ def all_captures(conn: sqlite3.Connection) -> list[Capture]:
         return []
     rows = conn.execute("SELECT body, warc FROM captures ORDER BY captured, id")
     return [_capture(r) for r in rows]
+
+
+def cited_documents(claim: Claim) -> list[str]:
+    """The documents a claim points into or attached: its origin, accounts and evidence."""
+    ids = [claim.origin.document_id] if claim.origin else []
+    ids += [a.origin.document_id for a in claim.accounts if a.origin]
+    for item in claim.evidence:
+        if item.selector:
+            ids.append(item.selector.document_id)
+        if item.document_id:
+            ids.append(item.document_id)
+    return list(dict.fromkeys(ids))

@@ -40,10 +40,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     from verify import portable
     from verify.report import claimreview, markdown
 
+    text: str | bytes | None
     with open_store(args) as store:
-        if args.format == "json":
+        if args.format == "wacz":
+            from verify.capture import wacz
+
+            if not args.output and sys.stdout.isatty():
+                raise VerifyError("a WACZ is a zip file: give -o FILE.wacz")
+            text = wacz.export(store, args.claim)
+        elif args.format == "json":
             if args.claim:
-                raise VerifyError("--claim goes with --format md or claimreview")
+                raise VerifyError("--claim goes with --format md, claimreview or wacz")
             text = portable.dumps(portable.export_casebook(store))
         elif args.format == "claimreview":
             claims = [store.get_claim(args.claim)] if args.claim else list(store.iter_claims())
@@ -139,7 +146,7 @@ def register(add: Add) -> None:
     p.add_argument("--format", choices=IMPORT_FORMATS, default="auto")
 
     p = add("export", cmd_export, "export the casebook or one claim")
-    p.add_argument("--format", choices=["md", "claimreview", "json"], default="md")
+    p.add_argument("--format", choices=["md", "claimreview", "json", "wacz"], default="md")
     p.add_argument("--claim", metavar="ID")
     p.add_argument("-o", "--output", metavar="PATH", help="file to write (default: stdout)")
 
