@@ -63,7 +63,7 @@ class _Budget:
         self.used += n
         if self.used > MAX_TOTAL:
             raise _Refused(
-                f"{self.name} holds more than {MAX_TOTAL // 2**30} GB once decompressed; "
+                f"{self.name} holds more than {MAX_TOTAL // 2**20:,} MB once decompressed; "
                 "split it or import the pages it needs"
             )
 
