@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import sqlite3
+import zipfile
 from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
 
 from tests.capture_helpers import liveblog_html, members, serving
 from verify.capture import records, table
@@ -111,3 +115,40 @@ def test_check_names_a_capture_whose_row_was_rewritten(cli, tmp_path) -> None:
     (capture,) = _captures(book)
     got = cli("--casebook", str(book), "check")
     assert got.code == 1 and f"capture {capture.id[:12]}" in got.out
+
+
+def test_the_report_lists_each_capture_so_a_reader_can_recheck_it(cli, tmp_path) -> None:
+    book = _ingested(cli, tmp_path)
+    (capture,) = _captures(book)
+    with Store.open(book, create=False) as s:
+        claim = next(s.iter_claims())
+    got = cli("--casebook", str(book), "export", "--claim", claim.id)
+    assert got.code == 0
+    row = next(line for line in got.out.splitlines() if capture.payload_sha256 in line)
+    assert capture.response_record.strip("<>") in row
+    assert capture.captured.strftime("%Y-%m-%d %H:%M:%S") in row
+    assert "127.0.0.1" in row
+    # Doing what the report says, with nothing but the WACZ and a WARC reader:
+    pack = tmp_path / "claim.wacz"
+    assert (
+        cli(
+            "--casebook",
+            str(book),
+            "export",
+            "--format",
+            "wacz",
+            "--claim",
+            claim.id,
+            "-o",
+            str(pack),
+        ).code
+        == 0
+    )
+    with zipfile.ZipFile(pack) as zf:
+        warc = zf.read("archive/data.warc.gz")
+    for rec in ArchiveIterator(io.BytesIO(warc)):
+        if rec.rec_headers.get_header("WARC-Record-ID").strip("<>") in row:
+            assert hashlib.sha256(rec.raw_stream.read()).hexdigest() in row
+            break
+    else:
+        raise AssertionError("the listed record is not in the WACZ")
