@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from warcio.warcwriter import WARCWriter
 
 from tests.capture_helpers import liveblog_html, write_warc
 from tests.cli_helpers import digest
@@ -142,3 +143,25 @@ def test_pages_beyond_the_limit_are_left_out_with_a_warning(tmp_path, monkeypatc
     src.write_bytes(_archive())
     got = archives.read(Path(src))
     assert len(got) == 1 and any("beyond the first 1" in w for w in got[0].warnings)
+
+
+def test_a_resource_record_of_html_is_a_page_too(cli, tmp_path) -> None:
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    rec = writer.create_warc_record(
+        "https://news.example/saved",
+        "resource",
+        payload=io.BytesIO(OTHER),
+        length=len(OTHER),
+        warc_content_type="text/html; charset=utf-8",
+        warc_headers_dict={"WARC-Date": WHEN},
+    )
+    writer.write_record(rec)
+    src = tmp_path / "saved.warc.gz"
+    src.write_bytes(buf.getvalue())
+    book = tmp_path / "b.casebook"
+    assert cli("--casebook", str(book), "ingest", str(src)).code == 0
+    with Store.open(book, create=False) as s:
+        (doc,) = s.documents()
+    assert doc.address == "https://news.example/saved" and "harbour authority" in doc.text
+    assert cli("--casebook", str(book), "check").code == 0

@@ -215,9 +215,12 @@ def _page(data: bytes, rec: object, name: str, warnings: list[str]) -> Archived 
     http = getattr(rec, "http_headers", None)
     h = rec.rec_headers  # type: ignore[attr-defined]
     uri = h.get_header("WARC-Target-URI") or ""
-    if http is None or not (http.get_statuscode() or "").startswith("2"):
-        return None
-    media = http.get_header("Content-Type") or "application/octet-stream"
+    if http is not None:
+        if not (http.get_statuscode() or "").startswith("2"):
+            return None
+        media = http.get_header("Content-Type") or "application/octet-stream"
+    else:  # a resource record: the page itself, typed by the WARC header
+        media = h.get_header("Content-Type") or "application/octet-stream"
     if media.split(";")[0].strip().lower() not in _HTML:
         return None
     try:

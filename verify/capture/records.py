@@ -203,22 +203,16 @@ class Record:
     length: int
 
 
-def read(warc: bytes, *, limit: int | None = None) -> Iterator[Record]:
-    """Every record of a (gzipped or plain) WARC, with its stated digests re-checked.
-
-    A record whose payload is over `limit` bytes is read through but not hashed whole."""
+def read(warc: bytes) -> Iterator[Record]:
+    """Every record of a (gzipped or plain) WARC, with its stated digests re-checked."""
     stream = io.BytesIO(warc)
     try:
         it = ArchiveIterator(stream, check_digests=True)
         for rec in it:
             h = hashlib.sha256()
-            size = 0
             payload = rec.raw_stream
             while chunk := payload.read(64 * 1024):
                 h.update(chunk)
-                size += len(chunk)
-                if limit is not None and size > limit:
-                    break
             rec_headers = rec.rec_headers
             offset = it.get_record_offset()
             it.read_to_end(rec)
