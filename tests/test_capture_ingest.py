@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -165,3 +166,10 @@ def test_a_resource_record_of_html_is_a_page_too(cli, tmp_path) -> None:
         (doc,) = s.documents()
     assert doc.address == "https://news.example/saved" and "harbour authority" in doc.text
     assert cli("--casebook", str(book), "check").code == 0
+
+
+def test_a_fifo_named_like_a_warc_is_refused_before_it_is_read(cli, tmp_path) -> None:
+    fifo = tmp_path / "pipe.warc.gz"
+    os.mkfifo(fifo)
+    got = cli("--casebook", str(tmp_path / "b.casebook"), "ingest", str(fifo))
+    assert got.code == 1 and "not a regular file" in got.err

@@ -292,6 +292,9 @@ def read(path: Path) -> list[Archived]:
     budget = _Budget(name)
     out: list[Archived] = []
     warnings: list[str] = []
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # A FIFO with no writer would block here for ever.
+        raise VerifyError(f"{path} is not a regular file")
     try:
         with open(path, "rb") as fh:
             if path.name.lower().endswith(".wacz"):
