@@ -6,7 +6,9 @@ import gzip
 import hashlib
 import io
 import sqlite3
+import threading
 import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -152,3 +154,42 @@ def test_the_report_lists_each_capture_so_a_reader_can_recheck_it(cli, tmp_path)
             break
     else:
         raise AssertionError("the listed record is not in the WACZ")
+
+
+def test_a_chunked_page_with_odd_headers_is_kept_consistent(cli, tmp_path) -> None:
+    page = liveblog_html()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Transfer-Encoding", "chunked")
+            self._headers_buffer.append("X-Note: café — ok\r\n".encode())  # UTF-8, not ASCII
+            self.send_header("Connection", "close")
+            self.end_headers()
+            for i in range(0, len(page), 500):
+                part = page[i : i + 500]
+                self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+            self.wfile.write(b"0\r\n\r\n")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    book = tmp_path / "b.casebook"
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/c"
+        got = cli("--casebook", str(book), "ingest", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert got.code == 0, got.err
+    (capture,) = _captures(book)
+    assert capture.document_id == hashlib.sha256(page).hexdigest()
+    response = next(m for m in members(capture.warc) if b"WARC-Type: response" in m)
+    assert b"X-Archive-Orig-Transfer-Encoding: chunked" in response
+    assert f"Content-Length: {len(page)}\r\n".encode() in response
+    assert cli("--casebook", str(book), "check").code == 0

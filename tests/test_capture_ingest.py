@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from tests.capture_helpers import liveblog_html, write_warc
@@ -173,3 +174,27 @@ def test_a_fifo_named_like_a_warc_is_refused_before_it_is_read(cli, tmp_path) ->
     os.mkfifo(fifo)
     got = cli("--casebook", str(tmp_path / "b.casebook"), "ingest", str(fifo))
     assert got.code == 1 and "not a regular file" in got.err
+
+
+def test_a_page_that_inflates_past_20_mb_is_skipped(cli, tmp_path) -> None:
+    bomb = gzip.compress(b"<html><body>" + b" " * (21 * 2**20) + b"</body></html>")
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    http = StatusAndHeaders(
+        "200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")], "HTTP/1.1"
+    )
+    writer.write_record(
+        writer.create_warc_record(
+            "https://x.example/big",
+            "response",
+            payload=io.BytesIO(bomb),
+            length=len(bomb),
+            http_headers=http,
+            warc_headers_dict={"WARC-Date": WHEN},
+        )
+    )
+    src = tmp_path / "big.warc.gz"
+    src.write_bytes(buf.getvalue() + _archive())
+    got = cli("--casebook", str(tmp_path / "b.casebook"), "ingest", str(src))
+    assert got.code == 0, got.err
+    assert "https://x.example/big: larger than 20 MB once decoded, skipped" in got.err
