@@ -10,12 +10,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from tests.capture_helpers import liveblog_html, write_warc
 from tests.cli_helpers import digest
 from verify.capture import archives, records, table
+from verify.errors import VerifyError
 from verify.store import Store
 
 OTHER = (
@@ -198,3 +201,18 @@ def test_a_page_that_inflates_past_20_mb_is_skipped(cli, tmp_path) -> None:
     got = cli("--casebook", str(tmp_path / "b.casebook"), "ingest", str(src))
     assert got.code == 0, got.err
     assert "https://x.example/big: larger than 20 MB once decoded, skipped" in got.err
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(flips=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=8))
+def test_a_damaged_warc_is_read_or_refused_never_a_crash(tmp_path, flips) -> None:
+    data = bytearray(_archive(gz=False))
+    for at, value in flips:
+        data[at % len(data)] = value
+    src = tmp_path / "damaged.warc"
+    src.write_bytes(bytes(data))
+    try:
+        got = archives.read(src)
+    except VerifyError:
+        return
+    assert all(a.capture is not None for a in got)

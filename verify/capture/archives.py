@@ -204,6 +204,8 @@ def _parse(data: bytes) -> tuple[_Raw, object] | None:
         rec = next(iter(ArchiveIterator(io.BytesIO(data))))
     except (ArchiveLoadFailed, StopIteration, ValueError, OSError, EOFError):
         return None
+    except Exception:  # warcio's parsers raise their own kinds on hostile bytes
+        return None
     h = rec.rec_headers
     concurrent = tuple(v for k, v in h.headers if k.lower() == "warc-concurrent-to")
     raw = _Raw(data, h.get_header("WARC-Record-ID") or "", rec.rec_type or "", concurrent)
@@ -233,7 +235,7 @@ def _page(data: bytes, rec: object, name: str, warnings: list[str]) -> Archived 
         return None
     try:
         when = records.parse_date(h.get_header("WARC-Date") or "")
-    except (ValueError, TypeError, IndexError):
+    except Exception:  # any date warcio cannot read, however it fails
         warnings.append(f"{name}: {uri[:200]}: no readable WARC-Date, skipped")
         return None
     try:

@@ -232,4 +232,6 @@ def read(warc: bytes) -> Iterator[Record]:
                 length=it.get_record_length(),
             )
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-        raise VerifyError(f"not a readable WARC ({exc})") from None
+        raise VerifyError(f"not a readable WARC ({' '.join(str(exc).split())[:200]})") from None
+    except Exception as exc:  # warcio's parsers raise their own kinds on hostile bytes
+        raise VerifyError(f"not a readable WARC ({type(exc).__name__})") from None
