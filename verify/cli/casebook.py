@@ -74,17 +74,22 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from verify.capture.table import has_table
     from verify.integrity import check
 
     with open_store(args) as store:
         findings = check(store)
         n_claims = store.count_claims()
         n_docs = store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        conn = store.conn
+        n_captures = (
+            conn.execute("SELECT count(*) FROM captures").fetchone()[0] if has_table(conn) else 0
+        )
     damage = [f for f in findings if f.severity == "damage"]
     for f in findings:
         out(f"{f.severity}: {one_line(f.where)}: {one_line(f.message)}")
     out(
-        f"checked {n_claims} claims, {n_docs} documents: "
+        f"checked {n_claims} claims, {n_docs} documents, {n_captures} web captures: "
         f"{len(damage)} damaged, {len(findings) - len(damage)} drifted"
     )
     if damage:
