@@ -342,5 +342,11 @@ def _from_wacz(
             try:
                 with zf.open(info) as member:
                     _from_stream(member, where, budget, out, warnings)
-            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                NotImplementedError,
+                RuntimeError,  # an encrypted member
+            ) as exc:
                 raise _Refused(f"{where} cannot be read from the zip ({exc})") from None
