@@ -38,6 +38,13 @@ def _seal_existing(conn: sqlite3.Connection) -> None:
     digests.seal_existing(conn)
 
 
+def _media_index(conn: sqlite3.Connection) -> None:
+    from verify.media import index
+
+    conn.execute(index.TABLE)
+    index.index_existing(conn)
+
+
 Step = str | Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: dict[int, list[Step]] = {
@@ -153,6 +160,9 @@ MIGRATIONS: dict[int, list[Step]] = {
         "ALTER TABLE events ADD COLUMN grp INTEGER",
         _search_index,
     ],
+    # 8: photos and videos: metadata and perceptual hashes per archived file, so "seen
+    # before?" compares hashes instead of decoding every picture in the casebook.
+    8: [_media_index],
 }
 
 LATEST = max(MIGRATIONS)
