@@ -23,10 +23,15 @@ from verify.ui.safe import line, literal, plain
 if TYPE_CHECKING:
     from verify.ui.app import VerifyApp
 
-PREVIEW = (40, 16)
-"""Preview size in cells: 40 x 32 pixels of the picture, proportions kept."""
 
-Item = tuple[Evidence, MediaInfo, list[Seen]]
+class MediaItem:
+    """One photo or video of the claim, with what the screen shows about it."""
+
+    def __init__(self, evidence: Evidence, info: MediaInfo, hits: list[Seen], raw: bytes) -> None:
+        self.evidence = evidence
+        self.info = info
+        self.hits = hits
+        self.raw = raw
 
 
 def open_media(app: VerifyApp) -> None:
@@ -35,63 +40,80 @@ def open_media(app: VerifyApp) -> None:
     if ctx is None:
         app.notify("No claim selected", severity="warning")
         return
-    items = index.for_claim(app.store.conn, ctx.claim)
-    if not items:
+    found = index.for_claim(app.store.conn, ctx.claim)
+    if not found:
         app.notify("This claim has no photo or video evidence", severity="warning")
         return
-    previews = {
-        item.id: _preview(app.store.document_raw(info.sha256), info) for item, info, _ in items
-    }
-    app.push_screen(MediaScreen(items, previews))
+    items = [MediaItem(e, i, h, app.store.document_raw(i.sha256)) for e, i, h in found]
+    ids = sorted({h.claim_id for item in items for h in item.hits})
+    claims = {cid: s.text for cid, s in app.store.summaries_for(ids).items()}
+
+    def done(claim_id: str | None) -> None:
+        if claim_id:
+            app.jump_to(claim_id)
+
+    app.push_screen(MediaScreen(items, claims), done)
 
 
-def _preview(raw: bytes, info: MediaInfo) -> Text:
+def preview(raw: bytes, info: MediaInfo, columns: int, rows: int) -> Text:
+    """The picture in half-blocks, or why there is none."""
     if not info.media_type.startswith("image/"):
-        return Text("(no preview for video)", style="dim")
+        return Text("(no preview for a video)", style="dim")
     try:
-        img, _ = image.open_image(raw, "preview")
+        img, _ = image.open_image(raw, "the archived picture")
         with img:
-            return half_blocks(ImageOps.exif_transpose(img) or img, *PREVIEW)
+            return half_blocks(ImageOps.exif_transpose(img) or img, columns, rows)
     except (VerifyError, *image.DAMAGE) as exc:
         # The casebook is untrusted too: a picture changed behind verify's back.
         return literal(f"no preview: {exc}", style="red")
 
 
-def describe(evidence: Evidence, info: MediaInfo, hits: list[Seen]) -> Text:
+def describe(item: MediaItem, claims: dict[str, str]) -> Text:
     """The metadata and "seen before" hits as text (every value from the file is untrusted)."""
     text = Text()
-    text.append_text(line(evidence.file_name or evidence.id, 60, style="bold"))
+    text.append_text(line(item.evidence.file_name or item.evidence.id, 60, style="bold"))
     text.append("\n")
-    for label, value in index.facts(info, hits):
+    for label, value in index.facts(item.info, item.hits):
         text.append(f"{label}: ", style="bold")
         text.append_text(line(value, 200))
         text.append("\n")
+    for hit in item.hits:
+        if hit.claim_id in claims:
+            text.append(f"  {hit.claim_id}: ", style="dim")
+            text.append_text(line(claims[hit.claim_id], 120, style="italic"))
+            text.append("\n")
+    if item.hits:
+        text.append("\nj jumps to the nearest claim that has it", style="dim")
     return text
 
 
-class MediaScreen(ModalScreen[None]):
-    """One photo or video at a time; the selector switches between the claim's items."""
+class MediaScreen(ModalScreen[str | None]):
+    """One photo or video at a time; the selector switches between the claim's items.
+    Dismissed with the id of a claim to jump to, or None."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="dialog.close")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close", id="dialog.close"),
+        Binding("j", "jump", "Jump", id="media.jump", tooltip="To the claim that has it"),
+    ]
     DEFAULT_CSS = """
     #media-body { height: 1fr; }
-    #media-preview { width: 42; height: auto; padding-right: 2; }
+    #media-preview { width: auto; height: auto; padding-right: 2; }
     #media-meta-scroll { width: 1fr; }
     """
 
-    def __init__(self, items: list[Item], previews: dict[str, Text]) -> None:
+    def __init__(self, items: list[MediaItem], claims: dict[str, str]) -> None:
         super().__init__()
-        self.items = {item.id: (item, info, hits) for item, info, hits in items}
-        self.previews = previews
-        self.first = items[0][0].id
+        self.items = {item.evidence.id: item for item in items}
+        self.claims = claims
+        self.shown = items[0].evidence.id
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog full", id="media-dialog"):
             yield Label("Photos and videos  (Esc closes)", classes="dialog-title")
             if len(self.items) > 1:
                 yield Select(
-                    [(line(e.file_name or e.id, 60), eid) for eid, (e, _, _) in self.items.items()],
-                    value=self.first,
+                    [(line(i.evidence.file_name or eid, 60), eid) for eid, i in self.items.items()],
+                    value=self.shown,
                     allow_blank=False,
                     id="media-select",
                 )
@@ -101,14 +123,23 @@ class MediaScreen(ModalScreen[None]):
                     yield Static(id="media-meta")
 
     def on_mount(self) -> None:
-        self._show(self.first)
+        self._show(self.shown)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
             self._show(event.value)
 
+    def action_jump(self) -> None:
+        hits = self.items[self.shown].hits
+        if hits:
+            self.dismiss(hits[0].claim_id)
+
     def _show(self, evidence_id: str) -> None:
-        item, info, hits = self.items[evidence_id]
-        self.query_one("#media-preview", Static).update(self.previews[evidence_id])
-        self.query_one("#media-meta", Static).update(describe(item, info, hits))
-        self.query_one("#media-dialog").border_subtitle = plain(item.file_name, 40)
+        self.shown = evidence_id
+        item = self.items[evidence_id]
+        # Two fifths of the width for the picture, the rest for what is known about it.
+        width, height = self.app.size
+        columns, rows = max(16, min(80, width * 2 // 5)), max(6, height - 9)
+        self.query_one("#media-preview", Static).update(preview(item.raw, item.info, columns, rows))
+        self.query_one("#media-meta", Static).update(describe(item, self.claims))
+        self.query_one("#media-dialog").border_subtitle = plain(item.evidence.file_name, 40)
