@@ -219,3 +219,34 @@ def test_migration_indexes_photos_archived_before(tmp_path: Path) -> None:
         info = probe.probe(photo.read_bytes(), "p.jpg")
         assert info is not None
         assert [h.evidence_id for h in index.seen(store.conn, info)]
+
+
+def test_attaching_a_recycled_photo_says_where_it_was_seen(
+    cli, casebook_path: Path, photo: Path, tmp_path: Path
+) -> None:
+    first = _claim(cli, casebook_path)
+    r = cli("--casebook", str(casebook_path), "evidence", "add", first, "--file", str(photo))
+    assert r.code == 0 and "seen before: no" in r.out
+    evidence_id = r.out.split(":")[0]
+    copy = tmp_path / "reposted.jpg"
+    copy.write_bytes(edited(Image.open(photo)))
+    second = _claim(cli, casebook_path)
+    r = cli("--casebook", str(casebook_path), "evidence", "add", second, "--file", str(copy))
+    assert r.code == 0, r.err
+    assert f"seen before: evidence {evidence_id} on claim {first}" in r.out
+
+
+def test_attaching_a_video_without_ffmpeg_says_so(
+    cli, casebook_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verify.media import video
+
+    monkeypatch.setattr(video.shutil, "which", lambda _: None)
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + bytes(64))
+    claim_id = _claim(cli, casebook_path)
+    r = cli(
+        "--casebook", str(casebook_path), "evidence", "add", claim_id, "--file", str(clip), "--json"
+    )
+    assert r.code == 0 and r.json_lines()[0]["kind"] == "file"
+    assert r.err.strip() == f"verify: {video.MISSING}"

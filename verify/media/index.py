@@ -8,12 +8,12 @@ document archived without one (an imported casebook) is read on the fly when it 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pydantic import ValidationError
 
 from verify.errors import VerifyError
-from verify.media import phash, sniff
+from verify.media import phash, sniff, video
 from verify.media.info import MediaInfo, Seen
 from verify.media.probe import probe
 from verify.models import Claim, Evidence, EvidenceKind
@@ -183,18 +183,42 @@ def facts(info: MediaInfo, hits: list[Seen]) -> list[tuple[str, str]]:
     return out
 
 
+def about(conn: sqlite3.Connection, item: Evidence) -> tuple[MediaInfo, list[Seen]] | None:
+    """A photo or video evidence item's metadata, and where else the casebook has the same
+    picture (the item itself left out); None for other evidence."""
+    if item.kind is not EvidenceKind.file or not item.document_id:
+        return None
+    info = get(conn, item.document_id)
+    if info is None:
+        return None
+    return info, [s for s in seen(conn, info) if s.evidence_id != item.id]
+
+
 def for_claim(
     conn: sqlite3.Connection, claim: Claim
 ) -> list[tuple[Evidence, MediaInfo, list[Seen]]]:
-    """A claim's photo and video evidence: each item, its metadata, and where else the
-    casebook has the same picture (the item itself left out)."""
+    """A claim's photo and video evidence, each with what `about` says of it."""
     out = []
     for item in claim.evidence:
-        if item.kind is not EvidenceKind.file or not item.document_id:
-            continue
-        info = get(conn, item.document_id)
-        if info is None:
-            continue
-        others = [s for s in seen(conn, info) if s.evidence_id != item.id]
-        out.append((item, info, others))
+        found = about(conn, item)
+        if found is not None:
+            out.append((item, *found))
     return out
+
+
+def tell(
+    found: tuple[MediaInfo, list[Seen]],
+    say: Callable[[str], None] | None,
+    warn: Callable[[str], None],
+) -> None:
+    """After attaching: where the picture was seen before (when there is room for plain
+    lines), and on stderr what could not be done (a video without ffmpeg)."""
+    info, hits = found
+    for note in info.notes:
+        if note == video.MISSING:
+            warn(note)
+    if say is None:
+        return
+    for label, value in facts(info, hits):
+        if label == "seen before":
+            say(f"{label}: {value}")
