@@ -250,3 +250,14 @@ def test_attaching_a_video_without_ffmpeg_says_so(
     )
     assert r.code == 0 and r.json_lines()[0]["kind"] == "file"
     assert r.err.strip() == f"verify: {video.MISSING}"
+
+
+def test_a_heic_photo_is_kept_with_a_note(cli, casebook_path: Path, tmp_path: Path) -> None:
+    claim_id = _claim(cli, casebook_path)
+    path = tmp_path / "IMG_0001.HEIC"
+    path.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(100))
+    r = cli("--casebook", str(casebook_path), "evidence", "add", claim_id, "--file", str(path))
+    assert r.code == 0, r.err
+    got = cli("--casebook", str(casebook_path), "media", str(path), "--json").json_lines()[0]
+    assert got["media_type"] == "image/heif" and got["phash"] == ""
+    assert got["notes"] == [probe.HEIF]

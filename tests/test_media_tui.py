@@ -92,3 +92,26 @@ def test_half_blocks_keep_colours_and_proportions() -> None:
     styles = {str(span.style) for span in text.spans}
     assert any("#ff0000 on #ff0000" in s for s in styles)
     assert any("#0000ff on #0000ff" in s for s in styles)
+
+
+async def test_a_truncated_photo_attached_in_the_tui_is_one_message(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    from tests.cli_helpers import digest
+
+    bad = tmp_path / "cut.jpg"
+    bad.write_bytes(jpeg(picture(12))[:2500])
+    before = digest(sample_path)
+    app = tui_app(sample_path, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.click("#kind-file")
+        app.screen.query_one("#evidence-path").value = str(bad)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1 and "truncated" in errors[0], errors
+        assert app.is_running
+    assert digest(sample_path) == before

@@ -9,6 +9,8 @@ from verify.errors import VerifyError
 from verify.media import image, phash, sniff, video
 from verify.media.info import Gps, MediaInfo
 
+HEIF = "HEIF/HEIC photo: metadata and hashes not read (export it as JPEG to compare it)"
+
 
 def probe(raw: bytes, name: str) -> MediaInfo | None:
     """Metadata and hashes of a photo or video; None for other files (a PDF, a text).
@@ -28,7 +30,8 @@ def probe(raw: bytes, name: str) -> MediaInfo | None:
     if kind.startswith("video/"):
         return _video(raw, name, sha, kind)
     if kind == "image/heif":
-        raise VerifyError(f"{name}: HEIF/HEIC photos are not supported; export it as JPEG")
+        # Kept as evidence by its sha256; Pillow has no HEIF decoder of its own.
+        return MediaInfo(sha256=sha, media_type=kind, notes=[HEIF])
     with warnings.catch_warnings():
         # Pillow warns about corrupt metadata on stderr; metadata() reports it as a note.
         warnings.simplefilter("ignore", UserWarning)
