@@ -214,7 +214,7 @@ def test_migration_indexes_photos_archived_before(tmp_path: Path) -> None:
     with Store.open(path) as store:
         assert store.schema_version() == LATEST
         doc_id = store.get_claim(claim.id).evidence[0].document_id
-        row = store.conn.execute("SELECT phash FROM media WHERE document_id = ?", (doc_id,))
+        row = store.conn.execute("SELECT hashes FROM media WHERE document_id = ?", (doc_id,))
         assert row.fetchone() is not None
         info = probe.probe(photo.read_bytes(), "p.jpg")
         assert info is not None
@@ -261,3 +261,40 @@ def test_a_heic_photo_is_kept_with_a_note(cli, casebook_path: Path, tmp_path: Pa
     got = cli("--casebook", str(casebook_path), "media", str(path), "--json").json_lines()[0]
     assert got["media_type"] == "image/heif" and got["phash"] == ""
     assert got["notes"] == [probe.HEIF]
+
+
+def test_seen_before_survives_a_portable_round_trip_and_follows_undo(
+    cli, casebook_path: Path, photo: Path, tmp_path: Path
+) -> None:
+    from verify import portable
+
+    claim_id = _claim(cli, casebook_path)
+    r = cli("--casebook", str(casebook_path), "evidence", "add", claim_id, "--file", str(photo))
+    assert r.code == 0, r.err
+    copy = tmp_path / "copy.jpg"
+    copy.write_bytes(edited(Image.open(photo)))
+
+    # The portable format carries the bytes, not the media index: read again on arrival.
+    moved = tmp_path / "moved.casebook"
+    with Store.open(casebook_path) as src, Store.open(moved) as dst:
+        portable.import_casebook(dst, portable.export_casebook(src))
+    got = cli("--casebook", str(moved), "media", str(copy), "--json").json_lines()[0]
+    assert [s["claim_id"] for s in got["seen"]] == [claim_id]
+
+    assert cli("--casebook", str(casebook_path), "undo").code == 0
+    got = cli("--casebook", str(casebook_path), "media", str(copy), "--json").json_lines()[0]
+    assert got["seen"] == []  # the item is gone, so is the sighting
+
+
+def test_the_same_unhashed_file_is_still_seen(
+    cli, casebook_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verify.media import video
+
+    monkeypatch.setattr(video.shutil, "which", lambda _: None)
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + bytes(64))
+    claim_id = _claim(cli, casebook_path)
+    cli("--casebook", str(casebook_path), "evidence", "add", claim_id, "--file", str(clip))
+    got = cli("--casebook", str(casebook_path), "media", str(clip), "--json").json_lines()[0]
+    assert [(s["claim_id"], s["distance"]) for s in got["seen"]] == [(claim_id, 0)]

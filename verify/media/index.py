@@ -21,9 +21,11 @@ from verify.models import Claim, Evidence, EvidenceKind
 TABLE = """CREATE TABLE media (
     document_id TEXT PRIMARY KEY,
     media_type TEXT NOT NULL,
-    phash TEXT NOT NULL,
+    hashes TEXT NOT NULL,
     body TEXT NOT NULL
 )"""
+"""hashes: the perceptual hashes "seen before?" compares, in hex, space-separated, so a
+lookup reads them without parsing each record's metadata."""
 
 THRESHOLD = 11
 """Largest distance (bits of 64) at which two pictures count as the same photo. Chosen with
@@ -39,10 +41,10 @@ def has_table(conn: sqlite3.Connection) -> bool:
 def tx_put(conn: sqlite3.Connection, info: MediaInfo) -> None:
     """Record a document's media metadata (inside the transaction that archives it)."""
     conn.execute(
-        "INSERT INTO media (document_id, media_type, phash, body) VALUES (?, ?, ?, ?) "
+        "INSERT INTO media (document_id, media_type, hashes, body) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (document_id) DO UPDATE SET media_type = excluded.media_type, "
-        "phash = excluded.phash, body = excluded.body",
-        (info.sha256, info.media_type, info.phash, info.model_dump_json()),
+        "hashes = excluded.hashes, body = excluded.body",
+        (info.sha256, info.media_type, " ".join(info.hashes), info.model_dump_json()),
     )
 
 
@@ -55,8 +57,13 @@ def get(conn: sqlite3.Connection, document_id: str) -> MediaInfo | None:
             info = _parse(found[0])
             if info is not None and info.sha256 == document_id:
                 return info
+    # The first bytes tell a picture from a text without loading all of a large file.
+    head = conn.execute("SELECT substr(raw, 1, 64) FROM documents WHERE id = ?", (document_id,))
+    first = head.fetchone()
+    if first is None or not sniff.is_media(bytes(first[0])):
+        return None
     raw = conn.execute("SELECT raw FROM documents WHERE id = ?", (document_id,)).fetchone()
-    return _probe_quietly(bytes(raw[0]), document_id) if raw else None
+    return _probe_quietly(bytes(raw[0]), document_id)
 
 
 def index_existing(conn: sqlite3.Connection) -> None:
@@ -69,10 +76,13 @@ def index_existing(conn: sqlite3.Connection) -> None:
 
 def cited_files(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
     """Per archived file, the (evidence id, claim id) of every item that attaches it."""
+    # The instr() test skips, without parsing their JSON, the claims with no file evidence:
+    # in a stored body that text can only be an item's kind (quotes in strings are escaped).
     rows = conn.execute(
         "SELECT c.id, json_extract(e.value, '$.id'), json_extract(e.value, '$.document_id') "
         "FROM claims c, json_each(c.body, '$.evidence') e "
-        "WHERE c.evidence > 0 AND json_extract(e.value, '$.kind') = 'file' "
+        'WHERE c.evidence > 0 AND instr(c.body, \'"kind": "file"\') > 0 '
+        "AND json_extract(e.value, '$.kind') = 'file' "
         "ORDER BY c.created, c.id"
     )
     out: dict[str, list[tuple[str, str]]] = {}
@@ -83,13 +93,17 @@ def cited_files(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
 
 
 def seen(conn: sqlite3.Connection, info: MediaInfo, threshold: int = THRESHOLD) -> list[Seen]:
-    """Evidence items in the casebook whose photo or video looks like `info`, nearest first."""
-    if not info.hashes:
-        return []
+    """Evidence items in the casebook whose photo or video looks like `info` (or is the same
+    file, hashed or not), nearest first."""
     query = [phash.from_hex(h) for h in info.hashes]
     hits: list[Seen] = []
     for doc_id, items, other in _cited_media(conn):
-        d = 0 if doc_id == info.sha256 else phash.closest(query, other)
+        if doc_id == info.sha256:
+            d = 0
+        elif query and other:
+            d = phash.closest(query, other)
+        else:
+            continue
         if d <= threshold:
             hits.extend(Seen(evidence_id=e, claim_id=c, distance=d) for e, c in items)
     return sorted(hits, key=lambda s: s.distance)
@@ -98,20 +112,23 @@ def seen(conn: sqlite3.Connection, info: MediaInfo, threshold: int = THRESHOLD) 
 def _cited_media(
     conn: sqlite3.Connection,
 ) -> Iterator[tuple[str, list[tuple[str, str]], list[int]]]:
+    """(document id, the items citing it, its hashes) for every file evidence cites."""
     cited = cited_files(conn)
     stored: dict[str, list[int]] = {}
-    if has_table(conn):
-        for doc_id, body in conn.execute("SELECT document_id, body FROM media"):
-            info = _parse(body)
-            if info is not None and info.sha256 == doc_id and doc_id in cited:
-                stored[doc_id] = [phash.from_hex(h) for h in info.hashes]
+    if cited and has_table(conn):
+        for doc_id, text in conn.execute("SELECT document_id, hashes FROM media"):
+            if doc_id in cited:
+                try:
+                    stored[doc_id] = [phash.from_hex(h) for h in str(text).split()]
+                except ValueError:
+                    continue  # a damaged row: the archived bytes are read instead, below
     for doc_id, items in cited.items():
         hashes = stored.get(doc_id)
         if hashes is None:
+            # Archived without an index row (brought in by an import): read it now.
             found = get(conn, doc_id)
             hashes = [phash.from_hex(h) for h in found.hashes] if found else []
-        if hashes:
-            yield doc_id, items, hashes
+        yield doc_id, items, hashes
 
 
 def _parse(body: str) -> MediaInfo | None:
