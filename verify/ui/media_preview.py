@@ -1,5 +1,10 @@
 """A picture as text: each cell a "▀" whose foreground is one pixel and background the pixel
-under it, so any terminal with colour shows a preview (two pixels a cell)."""
+under it, so any terminal with colour shows a preview (two pixels a cell).
+
+Drawn here rather than with textual-image (which also speaks Kitty and Sixel graphics): that
+package asks the terminal for its cell size and graphics support when it is imported, before
+the app starts, which does not fit an app built by a factory and tested headless, and would
+make the screen depend on the terminal it was first imported in."""
 
 from __future__ import annotations
 
