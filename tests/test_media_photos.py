@@ -298,3 +298,22 @@ def test_the_same_unhashed_file_is_still_seen(
     cli("--casebook", str(casebook_path), "evidence", "add", claim_id, "--file", str(clip))
     got = cli("--casebook", str(casebook_path), "media", str(clip), "--json").json_lines()[0]
     assert [(s["claim_id"], s["distance"]) for s in got["seen"]] == [(claim_id, 0)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("chart.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="1"/></svg>'),
+        ("IMG_0001.CR2", b"II*\x00\x10\x00\x00\x00CR\x02\x00" + bytes(200)),
+        ("scan.pdf", b"%PDF-1.7\n%\xe2\xe3\n" + bytes(100)),
+    ],
+)
+def test_files_verify_does_not_decode_are_still_attached(
+    cli, casebook_path: Path, tmp_path: Path, name: str, content: bytes
+) -> None:
+    claim_id = _claim(cli, casebook_path)
+    path = tmp_path / name
+    path.write_bytes(content)
+    r = cli("--casebook", str(casebook_path), "evidence", "add", claim_id, "--file", str(path))
+    assert r.code == 0, r.err
+    assert "seen before" not in r.out

@@ -19,7 +19,7 @@ def probe(raw: bytes, name: str) -> MediaInfo | None:
     is a picture that is damaged, malformed or too large to decode safely.
     """
     kind = sniff.media_type(raw)
-    if kind is None:
+    if kind is None or sniff.camera_raw(name):
         claimed = sniff.claimed_type(name)
         if claimed:
             raise VerifyError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from pathlib import PurePath
 
 _IMAGES = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -44,10 +45,26 @@ def media_type(raw: bytes) -> str | None:
     return None
 
 
+_READ = {
+    ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp",
+    ".heic", ".heif", ".avif", ".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", ".3gp",
+}  # fmt: skip
+"""Extensions of the kinds verify reads: a file named so must be one (an SVG or a PDF need not)."""
+
+_CAMERA_RAW = {".cr2", ".cr3", ".nef", ".nrw", ".arw", ".dng", ".orf", ".rw2", ".raf", ".pef"}
+"""Camera raw files start like a TIFF but are not pictures Pillow decodes: kept as files."""
+
+
 def claimed_type(name: str) -> str | None:
-    """The image or video type a file name claims by its extension, if any."""
-    guessed = mimetypes.guess_type(name)[0] or ""
-    return guessed if guessed.startswith(("image/", "video/")) else None
+    """The photo or video type a file name claims by its extension, if verify reads that kind."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in _READ:
+        return None
+    return mimetypes.guess_type(name)[0] or suffix[1:]
+
+
+def camera_raw(name: str) -> bool:
+    return PurePath(name).suffix.lower() in _CAMERA_RAW
 
 
 def is_media(raw: bytes) -> bool:
