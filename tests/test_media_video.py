@@ -80,3 +80,29 @@ def test_a_damaged_video_is_one_line(cli, casebook_path: Path, tmp_path: Path) -
     cut.write_bytes(raw[:400])
     r = cli("--casebook", str(casebook_path), "media", str(cut))
     assert r.code == 1 and len(r.err.strip().splitlines()) == 1 and "video" in r.err
+
+
+def test_a_still_from_an_attached_video_is_seen_before(
+    cli, casebook_path: Path, tmp_path: Path
+) -> None:
+    from verify import actions
+    from verify.models import utcnow
+    from verify.store import Store
+
+    clip = tmp_path / "clip.mp4"
+    _clip(clip)
+    still = tmp_path / "still.jpg"
+    ffmpeg = shutil.which("ffmpeg")
+    assert ffmpeg is not None
+    subprocess.run(
+        [ffmpeg, "-v", "error", "-y", "-i", str(clip), "-frames:v", "1", "-vf", "scale=320:240",
+         str(still)],
+        check=True,
+        timeout=60,
+    )  # fmt: skip
+    with Store.open(casebook_path) as store:
+        claim = store.add_claim(actions.new_claim("A clip of the strike", at=utcnow()))
+    r = cli("--casebook", str(casebook_path), "evidence", "add", claim.id, "--file", str(clip))
+    assert r.code == 0, r.err
+    got = cli("--casebook", str(casebook_path), "media", str(still), "--json").json_lines()[0]
+    assert [s["claim_id"] for s in got["seen"]] == [claim.id]

@@ -96,12 +96,13 @@ def seen(conn: sqlite3.Connection, info: MediaInfo, threshold: int = THRESHOLD) 
     """Evidence items in the casebook whose photo or video looks like `info` (or is the same
     file, hashed or not), nearest first."""
     query = [phash.from_hex(h) for h in info.hashes]
+    is_video = _is_video(info.media_type)
     hits: list[Seen] = []
-    for doc_id, items, other in _cited_media(conn):
+    for doc_id, items, other, other_video in _cited_media(conn):
         if doc_id == info.sha256:
             d = 0
         elif query and other:
-            d = phash.closest(query, other)
+            d = phash.compare(query, is_video, other, other_video)
         else:
             continue
         if d <= threshold:
@@ -109,26 +110,36 @@ def seen(conn: sqlite3.Connection, info: MediaInfo, threshold: int = THRESHOLD) 
     return sorted(hits, key=lambda s: s.distance)
 
 
+def _is_video(media_type: str) -> bool:
+    return str(media_type).startswith("video/")
+
+
 def _cited_media(
     conn: sqlite3.Connection,
-) -> Iterator[tuple[str, list[tuple[str, str]], list[int]]]:
-    """(document id, the items citing it, its hashes) for every file evidence cites."""
+) -> Iterator[tuple[str, list[tuple[str, str]], list[int], bool]]:
+    """(document id, the items citing it, its hashes, whether a video) for every file that
+    evidence cites."""
     cited = cited_files(conn)
-    stored: dict[str, list[int]] = {}
+    stored: dict[str, tuple[list[int], bool]] = {}
     if cited and has_table(conn):
-        for doc_id, text in conn.execute("SELECT document_id, hashes FROM media"):
+        for doc_id, kind, text in conn.execute("SELECT document_id, media_type, hashes FROM media"):
             if doc_id in cited:
                 try:
-                    stored[doc_id] = [phash.from_hex(h) for h in str(text).split()]
+                    stored[doc_id] = (
+                        [phash.from_hex(h) for h in str(text).split()],
+                        _is_video(kind),
+                    )
                 except ValueError:
                     continue  # a damaged row: the archived bytes are read instead, below
     for doc_id, items in cited.items():
-        hashes = stored.get(doc_id)
-        if hashes is None:
+        found = stored.get(doc_id)
+        if found is None:
             # Archived without an index row (brought in by an import): read it now.
-            found = get(conn, doc_id)
-            hashes = [phash.from_hex(h) for h in found.hashes] if found else []
-        yield doc_id, items, hashes
+            info = get(conn, doc_id)
+            found = ([], False)
+            if info is not None:
+                found = ([phash.from_hex(h) for h in info.hashes], _is_video(info.media_type))
+        yield doc_id, items, *found
 
 
 def _parse(body: str) -> MediaInfo | None:

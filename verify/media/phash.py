@@ -83,3 +83,13 @@ def closest(a: list[int], b: list[int]) -> int:
     crop = min(min(distance(a[0], y) for y in b), min(distance(x, b[0]) for x in a))
     overlay = min((distance(x, y) for x, y in zip(a[1:], b[1:], strict=False)), default=64)
     return min(crop, overlay)
+
+
+def compare(a: list[int], a_video: bool, b: list[int], b_video: bool) -> int:
+    """Distance between two photos or videos. A video's hashes are its keyframes: each is
+    compared with the other's keyframes, or with the whole of a photo (a still taken from
+    a clip); two photos go through `closest`."""
+    if not a_video and not b_video:
+        return closest(a, b)
+    frames_a, frames_b = (a if a_video else a[:1]), (b if b_video else b[:1])
+    return min((distance(x, y) for x in frames_a for y in frames_b), default=64)
