@@ -317,3 +317,17 @@ def test_files_verify_does_not_decode_are_still_attached(
     r = cli("--casebook", str(casebook_path), "evidence", "add", claim_id, "--file", str(path))
     assert r.code == 0, r.err
     assert "seen before" not in r.out
+
+
+def test_a_damaged_index_row_falls_back_to_the_archived_bytes(
+    cli, casebook_path: Path, photo: Path
+) -> None:
+    from tests.cli_helpers import tamper
+
+    claim_id = _claim(cli, casebook_path)
+    cli("--casebook", str(casebook_path), "evidence", "add", claim_id, "--file", str(photo))
+    tamper(casebook_path, "UPDATE media SET hashes = 'not-hex', body = '{\"broken\": '")
+    r = cli("--casebook", str(casebook_path), "media", str(photo), "--json")
+    assert r.code == 0, r.err
+    got = r.json_lines()[0]
+    assert [s["claim_id"] for s in got["seen"]] == [claim_id]

@@ -52,6 +52,8 @@ DAMAGE = (
 def open_image(raw: bytes, name: str) -> tuple[Image.Image, tuple[int, int]]:
     """(the decoded picture, perhaps reduced towards WORK_SIDE; its full width and height),
     or a VerifyError."""
+    # Pillow's own check reads this (its default, 89 megapixels, would refuse a 95-megapixel
+    # photo through the warning turned into an error below); it is the only way to set it.
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with warnings.catch_warnings():

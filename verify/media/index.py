@@ -60,18 +60,21 @@ def get(conn: sqlite3.Connection, document_id: str) -> MediaInfo | None:
     # The first bytes tell a picture from a text without loading all of a large file.
     head = conn.execute("SELECT substr(raw, 1, 64) FROM documents WHERE id = ?", (document_id,))
     first = head.fetchone()
-    if first is None or not sniff.is_media(bytes(first[0])):
+    if first is None or not isinstance(first[0], bytes) or not sniff.is_media(first[0]):
         return None
     raw = conn.execute("SELECT raw FROM documents WHERE id = ?", (document_id,)).fetchone()
-    return _probe_quietly(bytes(raw[0]), document_id)
+    return _probe_quietly(raw[0], document_id) if isinstance(raw[0], bytes) else None
 
 
 def index_existing(conn: sqlite3.Connection) -> None:
     """Index the photos and videos archived before the media index existed."""
-    for doc_id, raw in conn.execute("SELECT id, raw FROM documents").fetchall():
-        info = _probe_quietly(bytes(raw), doc_id)
-        if info is not None:
-            tx_put(conn, info)
+    # One document's bytes in memory at a time: a casebook's archive can be large.
+    heads = conn.execute("SELECT id, substr(raw, 1, 64) FROM documents").fetchall()
+    for doc_id, head in heads:
+        if isinstance(head, bytes) and sniff.is_media(head):
+            info = get(conn, doc_id)
+            if info is not None:
+                tx_put(conn, info)
 
 
 def cited_files(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
