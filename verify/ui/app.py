@@ -104,6 +104,9 @@ class VerifyApp(App[int]):
         ),
         Binding("m", "ach", "Matrix", id="ach", tooltip="Evidence × accounts (ACH)"),
         Binding("t", "triage", "Triage", id="triage", tooltip="Accept, drop or merge proposed"),
+        Binding(
+            "p", "media", "Media", id="media", show=False, tooltip="Photos, videos, seen before"
+        ),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", id="redo"),
         Binding("ctrl+t", "toggle_theme", "Theme", id="theme", show=False, tooltip="Dark or light"),
@@ -628,6 +631,11 @@ class VerifyApp(App[int]):
             self.notify("No claim selected", severity="warning")
             return
         self.push_screen(AchScreen(ctx.claim, ctx.sources))
+
+    def action_media(self) -> None:
+        from verify.ui.media_screen import open_media
+
+        open_media(self)
 
     def action_triage(self) -> None:
         from verify.ui.triage import TriageScreen
