@@ -280,13 +280,22 @@ class VerifyApp(App[int]):
         return ClaimContext(claim, self.store.settings(), sources, documents, matches, keys)
 
     def _already_checked(self, claim: Claim) -> list[tuple[str, float, str, str | None]]:
-        """Earlier claims in this casebook that look like this one, best first."""
-        found = self.store.similar(claim.text, top=3, exclude=claim.id)
+        """Earlier claims in this casebook that look like this one, best first.
+
+        Dropped and merged claims are not earlier checks: offering to merge into one would
+        hide this claim behind a claim nobody works on.
+        """
+        found = [
+            m
+            for m in self.store.similar(claim.text, top=10, exclude=claim.id)
+            if m.similarity >= MATCH_THRESHOLD
+        ]
+        rows = self.store.summaries_for([m.claim_id for m in found])
         return [
             (m.claim_id, 100 * m.similarity, m.text, m.verdict)
             for m in found
-            if m.similarity >= MATCH_THRESHOLD
-        ]
+            if m.claim_id in rows and rows[m.claim_id].status != "dropped"
+        ][:3]
 
     def _show_current(self) -> None:
         current = self.claim_list.current
