@@ -636,7 +636,7 @@ class VerifyApp(App[int]):
         if ctx is None:
             self.notify("No claim selected", severity="warning")
             return
-        self.push_screen(AchScreen(ctx.claim, ctx.sources))
+        self.push_screen(AchScreen(ctx.claim, ctx.sources, ctx.documents))
 
     def action_triage(self) -> None:
         from verify.ui.triage import TriageScreen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rich import box
@@ -40,7 +41,7 @@ class ClaimContext:
 STANCE_STYLE = {"++": "bold green", "+": "green", "−": "red", "−−": "bold red"}
 
 
-def evidence_title(ev: Evidence, ctx: ClaimContext) -> Text:
+def evidence_title(ev: Evidence, documents: Mapping[str, Document]) -> Text:
     """What an item is, in words: the quote, or the file's name and type, the URL, the note."""
     text = Text()
     if ev.selector is not None:
@@ -50,7 +51,7 @@ def evidence_title(ev: Evidence, ctx: ClaimContext) -> Text:
             status = f"fuzzy {ev.selector.score:.0f}%"
         text.append(f" [{status}]", style="dim" if status == "exact" else "yellow")
         return text
-    doc = ctx.documents.get(ev.document_id or "")
+    doc = documents.get(ev.document_id or "")
     if ev.kind.value == "file":
         kind = doc.media_type if doc else "file"
         text.append("file ", style="dim")
@@ -84,7 +85,7 @@ def evidence_table(ctx: ClaimContext) -> Table:
             cells.append(Text(mark, style=STANCE_STYLE.get(mark, "dim")))
         src = ctx.sources.get(ev.source_id or "")
         cells.append(Text(grading.grade_code(src.grade if src else None, ev.credibility)))
-        cells.append(evidence_title(ev, ctx))
+        cells.append(evidence_title(ev, ctx.documents))
         table.add_row(*cells)
     return table
 
