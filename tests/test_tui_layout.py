@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
@@ -201,3 +202,23 @@ async def test_already_checked_jumps_to_the_match_and_merges(
             merged = store.get_claim(twin.id)
         assert merged.status.value == "dropped" and merged.extra["merged_into"] == BELGOROD
         assert twin.id not in [app.rows.get(i).id for i in range(len(app.rows))]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+async def test_grade_badge_is_readable_without_reverse_video(
+    sample_path: Path, tmp_path: Path, theme: str
+) -> None:
+    app = tui_app(sample_path, tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        head = app.query(".account-head").first(Static)
+        badge = next(s for s in head.render_line(0) if s.text.strip() == "D")  # the sample: D
+        style = badge.style
+        assert style is not None and not style.reverse
+        assert style.bgcolor is not None and style.color is not None
+        back = style.bgcolor.get_truecolor()
+        fore = style.color.get_truecolor()
+        light = sum(back) / 3 > 128
+        assert light == (theme == "textual-light")  # no black cell in the light theme
+        assert abs(sum(fore) - sum(back)) / 3 > 60  # the letter stands out from its cell

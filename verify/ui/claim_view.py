@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
 from verify import grading
@@ -37,6 +38,16 @@ class ClaimContext:
     def key(self, binding_id: str, default: str) -> str:
         return self.keys.get(binding_id, default)
 
+
+GRADE_STYLE = {
+    "A": "bold $text-success on $success-muted",
+    "B": "bold $text-success on $success-muted",
+    "C": "bold $text-warning on $warning-muted",
+    "D": "bold $text-warning on $warning-muted",
+    "E": "bold $text-error on $error-muted",
+    "F": "bold $text-secondary on $secondary-muted",
+}
+"""Source grade badges in the theme's own colours, reliable to unreliable; F cannot be judged."""
 
 STANCE_STYLE = {"++": "bold green", "+": "green", "−": "red", "−−": "bold red"}
 
@@ -101,14 +112,18 @@ class AccountColumn(Vertical):
     def compose(self) -> ComposeResult:
         acc = self.ctx.claim.accounts[self.index]
         src = self.ctx.sources.get(acc.source_id or "")
-        head = Text(f"{self.index + 1}. ", style="bold")
+        number = (f"{self.index + 1}. ", "bold")
         if src is not None:
             # The grade first: it stays on the header's first line however the name wraps.
-            head.append(f" {src.grade} ", style="bold reverse")
-            head.append(" ")
-            head.append_text(line(src.name, 60, style="bold"))
+            # Theme colours, not reverse video: reverse turns the light theme's cell black.
+            head = Content.assemble(
+                number,
+                (f" {src.grade} ", GRADE_STYLE.get(src.grade, GRADE_STYLE["F"])),
+                " ",
+                (plain(src.name, 60), "bold"),  # Content from a str is plain text, not markup
+            )
         else:
-            head.append("unattributed", style="italic")
+            head = Content.assemble(number, ("unattributed", "italic"))
         yield Static(head, classes="account-head")
         body = literal(acc.statement)
         body.append(f"  {acc.assessment.value}", style="italic dim")
