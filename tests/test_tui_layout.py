@@ -197,3 +197,20 @@ async def test_grade_badge_is_readable_without_reverse_video(theme: str, sample_
         light = sum(back) / 3 > 128
         assert light == (theme == "textual-light")  # no black cell in the light theme
         assert abs(sum(fore) - sum(back)) / 3 > 60  # the letter stands out from its cell
+
+
+async def test_messages_name_the_remapped_keys(tmp_path: Path, sample_tui) -> None:
+    (tmp_path / "keymap.json").write_text('{"verdict": "w", "evidence": "z"}')
+    async with sample_tui((120, 36)) as (app, pilot):
+        await pilot.press("down")  # the migrants claim: no verdict; no evidence on the next
+        await pilot.pause()
+        await pilot.press("r")  # a rationale needs a verdict first
+        await pilot.pause()
+        assert "Set a verdict first (w)" in [str(n.message) for n in app._notifications]
+        await pilot.press("down", "down", "down")  # the missiles claim: no evidence yet
+        await pilot.pause()
+        assert app.ctx is not None and not app.ctx.claim.evidence
+        await pilot.press("m")
+        await pilot.pause()
+        summary = str(app.screen.query_one("#ach-summary", Static).render())
+        assert "press z on the main screen" in summary

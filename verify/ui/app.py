@@ -328,7 +328,7 @@ class VerifyApp(GuardedApp):
         if ctx is None:
             self.notify("No claim selected", severity="warning")
             return
-        self.push_screen(AchScreen(ctx.claim, ctx.sources, ctx.documents))
+        self.push_screen(AchScreen(ctx.claim, ctx.sources, ctx.documents, self.key("evidence")))
 
     def action_triage(self) -> None:
         from verify.ui.triage import TriageScreen

@@ -119,7 +119,7 @@ def rationale(app: VerifyApp) -> None:
     if claim is None:
         return
     if claim.verdict is None:
-        app.notify("Set a verdict first (v)", severity="warning")
+        app.notify(f"Set a verdict first ({app.key('verdict')})", severity="warning")
         return
 
     def done(text: str | None) -> None:

@@ -111,12 +111,18 @@ class AchScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="dialog.close")]
 
     def __init__(
-        self, claim: Claim, sources: dict[str, Source], documents: dict[str, Document]
+        self,
+        claim: Claim,
+        sources: dict[str, Source],
+        documents: dict[str, Document],
+        evidence_key: str = "e",
     ) -> None:
         super().__init__()
         self.claim = claim
         self.sources = sources
         self.documents = documents
+        self.evidence_key = evidence_key
+        """The key that attaches evidence now, after the reviewer's keymap."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog full", id="ach-dialog"):
@@ -186,7 +192,9 @@ class AchScreen(ModalScreen[None]):
         table.add_row(*score_cells, key="scores")
         summary = Text()
         if not claim.evidence:
-            summary.append("No evidence yet: press e on the main screen to attach some.")
+            summary.append(
+                f"No evidence yet: press {self.evidence_key} on the main screen to attach some."
+            )
         else:
             summary.append(grading.ach_summary(result), style="bold" if result.least else "")
         undiagnostic = sum(1 for r in result.rows if not r.diagnostic)
