@@ -23,7 +23,10 @@ from verify.models import Claim
 from verify.store import Store
 
 CANDIDATES = 30
-"""How many likely claims are also compared by meaning (the model costs ~8 ms a text)."""
+"""Likely claims from the "already checked?" index; any claim can still be chosen."""
+BY_MEANING = 15
+"""How many of the likeliest (by the index, and by wording) are also compared by meaning:
+the model costs several milliseconds a text, and the picker opens while the reviewer waits."""
 RECENT = 200
 """Recent claims offered after the likely ones, so any claim can still be chosen."""
 
@@ -53,9 +56,9 @@ def candidates(store: Store, claim_id: str, limit: int = 50) -> list[Candidate]:
         pool.append(store.get_claim(cid))
     query = _texts(claim)
     wording = {c.id: max(_wording(q, t) for q in query for t in _texts(c)) for c in pool}
-    # Meaning for the likely ones and the closest in wording; the rest follow by wording.
-    by_wording = sorted(pool, key=lambda c: -wording[c.id])[:CANDIDATES]
-    chosen = {c.id for c in by_wording} | set(likely)
+    # Meaning for the likeliest and the closest in wording; the rest follow by wording.
+    by_wording = sorted(pool, key=lambda c: -wording[c.id])[:BY_MEANING]
+    chosen = {c.id for c in by_wording} | set(likely[:BY_MEANING])
     compared = [c for c in pool if c.id in chosen]
     meaning = _meaning(query, compared)
     out = [Candidate(c.id, c.text, (wording[c.id] + meaning[c.id]) / 2) for c in compared]
