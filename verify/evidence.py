@@ -96,9 +96,10 @@ def from_draft(store: Store, draft: EvidenceDraft) -> Evidence:
     if kind is EvidenceKind.url:
         if not url.startswith(("http://", "https://")):
             raise VerifyError("a URL must start with http:// or https://")
-        raw, address, media = documents.read_source(url)
-        archived = documents.archive(raw, address, media, retrieved=at, require_text=False)
-        store.add_document(archived.document, archived.raw)
+        from verify.capture import reading, table
+
+        archived = reading.read_url(url, at, require_text=False)
+        table.store_archived(store, archived)  # the document and its WARC records, at once
         item = actions.other_evidence(
             kind,
             at=at,

@@ -153,6 +153,22 @@ MIGRATIONS: dict[int, list[Step]] = {
         "ALTER TABLE events ADD COLUMN grp INTEGER",
         _search_index,
     ],
+    # 11: web captures: each fetched or imported page's WARC records (gzipped, keyed by their
+    # sha256) beside the document made from the response, found by that document.
+    11: [
+        """CREATE TABLE captures (
+            id TEXT PRIMARY KEY,
+            document_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            captured TEXT NOT NULL,
+            response_record TEXT NOT NULL,
+            body TEXT NOT NULL,
+            warc BLOB NOT NULL,
+            digest TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_captures_document ON captures (document_id)",
+    ],
 }
 
 LATEST = max(MIGRATIONS)
+"""Numbers are given out ahead of merging, so a version may have no steps (yet)."""

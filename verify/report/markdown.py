@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC
 
 from verify import grading, history
 from verify.ids import ID_PATTERN
@@ -213,6 +214,8 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
             out.append(line)
         out.append("")
 
+    out += _captures(ctx, claim, h)
+
     if len(claim.accounts) > 1 and claim.evidence:
         result = grading.ach(claim, ctx.sources)
         out += [f"{h}# Competing accounts weighed", ""]
@@ -255,6 +258,29 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
             out.append(f"| {when} | {inline(event.actor)} | {inline(what)} |")
         out.append("")
     return out
+
+
+def _captures(ctx: _Context, claim: Claim, h: str) -> list[str]:
+    """The web captures the claim cites, with what a reader needs to re-check each one."""
+    from verify.capture import table
+
+    found = table.for_documents(ctx.store.conn, table.cited_documents(claim))
+    if not found:
+        return []
+    out = [f"{h}# Sources as captured", ""]
+    out += ["| Address | Captured (UTC) | WARC record | Payload sha256 |", "|---|---|---|---|"]
+    for c in found:
+        when = c.captured.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        out.append(
+            f"| {inline(c.url)} | {when} | {code(c.response_record)} | {code(c.payload_sha256)} |"
+        )
+    return [*out, "", REPLICATE.format(claim.id), ""]
+
+
+REPLICATE = (
+    "To re-check: `verify export --format wacz --claim {} -o claim.wacz`, find each record by "
+    "its id in `archive/data.warc.gz` and take the sha256 of its payload."
+)
 
 
 def claim_report(store: Store, claim: Claim) -> str:
