@@ -15,6 +15,7 @@ from verify import anchor, match
 from verify.ids import new_id, stable_id
 from verify.ingest import attribution, grouping, sentences, worthiness
 from verify.ingest.documents import Archived
+from verify.lang import attribution_ru, language
 from verify.models import Account, Claim, ClaimStatus, Document, Source, SourceKind
 from verify.store import Store
 
@@ -87,8 +88,10 @@ def extract(
     last_person: tuple[str, int] | None = None  # (speaker, sentence index)
     full_names: dict[str, str] = {}  # surname -> the fullest form seen ("Gen. Valerii X")
     lead_in: tuple[str, str, int] | None = None  # "X posted:" -> the next paragraph is X's
+    # Russian and Ukrainian reported speech has its own rules (verify.lang.attribution_ru).
+    attribute = attribution_ru.attribute if language(text) in ("ru", "uk") else None
     for index, sentence in enumerate(split):
-        attr = attribution.attribute(sentence.text)
+        attr = attribute(sentence.text) if attribute else attribution.attribute(sentence.text)
         speaker, verb, anonymous = attr.speaker, attr.verb, attr.anonymous
         if attr.pronoun:
             # Resolve "he continued" to the last named speaker, if recent and not a group.
@@ -126,6 +129,10 @@ def extract(
     for cand, score in zip(
         statements, worthiness.scores([c.text for c in statements], vectors), strict=True
     ):
+        if attribute and (cand.speaker or any(ch.isdigit() for ch in cand.text)):
+            # The check-worthiness model reads English only: in Russian and Ukrainian text,
+            # what someone is reported to say, and any statement with a figure, is proposed.
+            score = max(score, threshold)
         if score >= threshold:
             cand.score = score
             found.append(cand)

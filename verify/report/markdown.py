@@ -12,6 +12,7 @@ from datetime import UTC
 
 from verify import grading, history
 from verify.ids import ID_PATTERN
+from verify.lang.labels import account_labels
 from verify.models import Claim, Document, Evidence, Settings, Source
 from verify.store import Store
 from verify.textsafe import clean
@@ -175,13 +176,17 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
         rows = {
             "Source": [_source_name(ctx, a.source_id) for a in claim.accounts],
             "Statement": [inline(a.statement) for a in claim.accounts],
+            "Language": [
+                label or "" for label in account_labels([a.statement for a in claim.accounts])
+            ],
             "Assessment": [a.assessment.value for a in claim.accounts],
             "Evidence for / against": [
                 "{} / {}".format(*_evidence_counts(claim, a.id)) for a in claim.accounts
             ],
         }
         for name, cells in rows.items():
-            out.append(f"| {name} | " + " | ".join(cells) + " |")
+            if any(cells) or name != "Language":  # no language row for English alone
+                out.append(f"| {name} | " + " | ".join(cells) + " |")
         out.append("")
 
     if claim.evidence:

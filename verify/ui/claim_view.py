@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from verify import grading
+from verify.lang.labels import account_labels
 from verify.models import Claim, Document, Evidence, Settings, Source
 from verify.ui.claim_list import VERDICT_STYLE
 from verify.ui.safe import line, literal, plain
@@ -124,6 +125,9 @@ class AccountColumn(Vertical):
             )
         else:
             head = Content.assemble(number, ("unattributed", "italic"))
+        label = account_labels([a.statement for a in self.ctx.claim.accounts])[self.index]
+        if label:
+            head = Content.assemble(head, (f"  {label}", "italic dim"))
         yield Static(head, classes="account-head")
         body = literal(acc.statement)
         body.append(f"  {acc.assessment.value}", style="italic dim")
