@@ -236,6 +236,23 @@ def about(conn: sqlite3.Connection, item: Evidence) -> tuple[MediaInfo, list[See
     return info, [s for s in seen(conn, info) if s.evidence_id != item.id]
 
 
+def media_of(conn: sqlite3.Connection, claim: Claim) -> list[tuple[Evidence, MediaInfo]]:
+    """A claim's photo and video evidence with its metadata, without looking for it
+    elsewhere (quick: what a screen shows before "seen before?" is answered)."""
+    out = []
+    for item in claim.evidence:
+        if item.kind is EvidenceKind.file and item.document_id:
+            info = get(conn, item.document_id)
+            if info is not None:
+                out.append((item, info))
+    return out
+
+
+def seen_elsewhere(conn: sqlite3.Connection, item: Evidence, info: MediaInfo) -> list[Seen]:
+    """Where else the casebook has this item's picture (the item itself left out)."""
+    return [s for s in seen(conn, info) if s.evidence_id != item.id]
+
+
 def for_claim(
     conn: sqlite3.Connection, claim: Claim
 ) -> list[tuple[Evidence, MediaInfo, list[Seen]]]:

@@ -1,6 +1,6 @@
 """The "seen before?" index: every cited photo's and video's hashes, split into bands.
 
-Multi-index hashing: each 64-bit hash is cut into BANDS bands of 16 bits. Two hashes at most
+Multi-index hashing: each 64-bit hash is cut into BANDS bands. Two hashes at most
 `threshold` bits apart differ, by pigeonhole, in at most threshold // BANDS bits in one of
 the bands, so looking up each band's value and its near neighbours (every value within that
 many bits) finds every picture within the threshold, and only a few others, which the exact
@@ -19,9 +19,18 @@ import numpy as np
 from verify.media import index, phash
 from verify.media.info import MediaInfo, Seen
 
-BANDS = 4
-BITS = 64 // BANDS
-MASK = (1 << BITS) - 1
+BANDS = 3
+WIDTHS = (21, 21, 22)
+"""Bits per band: about log2 of the hashes a large casebook holds, so a probed value is
+shared by few of them."""
+SHIFTS = (0, 21, 42)
+_BITS_SET = np.array([bin(n).count("1") for n in range(256)], dtype=np.uint8)
+
+
+def _popcount(values: np.ndarray) -> np.ndarray:
+    """Bits set in each uint64 (numpy before 2.0 has no bitwise_count)."""
+    as_bytes = values.astype("<u8").view(np.uint8).reshape(-1, 8)
+    return _BITS_SET[as_bytes].sum(axis=1, dtype=np.int64)
 
 
 @dataclass
@@ -33,11 +42,11 @@ class Entry:
     video: bool
 
 
-def _neighbours(value: int, radius: int) -> list[int]:
+def _neighbours(value: int, radius: int, width: int) -> list[int]:
     """Every band value within `radius` bits of `value`."""
     out = [value]
     for r in range(1, radius + 1):
-        for bits in itertools.combinations(range(BITS), r):
+        for bits in itertools.combinations(range(width), r):
             flip = 0
             for b in bits:
                 flip |= 1 << b
@@ -52,13 +61,15 @@ class SeenIndex:
         self.entries = entries
         self.by_document = {e.document_id: n for n, e in enumerate(entries)}
         owners = [n for n, e in enumerate(entries) for _ in e.hashes]
-        values = np.array([h for e in entries for h in e.hashes], dtype=np.uint64)
+        self.values = np.array([h for e in entries for h in e.hashes], dtype=np.uint64)
         self.owners = np.array(owners, dtype=np.int64)
         self.bands: list[tuple[np.ndarray, np.ndarray]] = []
-        for band in range(BANDS):
-            keys = ((values >> np.uint64(band * BITS)) & np.uint64(MASK)).astype(np.int64)
+        for shift, width in zip(SHIFTS, WIDTHS, strict=True):
+            keys = ((self.values >> np.uint64(shift)) & np.uint64((1 << width) - 1)).astype(
+                np.int64
+            )
             order = np.argsort(keys, kind="stable")
-            self.bands.append((keys[order], self.owners[order]))
+            self.bands.append((keys[order], order))
 
     @classmethod
     def build(cls, conn: sqlite3.Connection) -> SeenIndex:
@@ -66,23 +77,24 @@ class SeenIndex:
         return cls(entries)
 
     def candidates(self, query: list[int], threshold: int) -> set[int]:
-        """Entries that may hold a hash within `threshold` of one of `query`'s."""
-        radius = min(threshold // BANDS, BITS)
+        """Entries holding a hash within `threshold` of one of `query`'s."""
+        radius = threshold // BANDS
         found: set[int] = set()
-        for band, (keys, owners) in enumerate(self.bands):
-            if not len(keys):
+        for q in query:
+            near: list[np.ndarray] = []
+            for (keys, order), shift, width in zip(self.bands, SHIFTS, WIDTHS, strict=True):
+                if not len(keys):
+                    continue
+                band = (q >> shift) & ((1 << width) - 1)
+                probes = np.array(_neighbours(band, radius, width), dtype=np.int64)
+                lo = np.searchsorted(keys, probes, side="left")
+                hi = np.searchsorted(keys, probes, side="right")
+                near += [order[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True) if b > a]
+            if not near:
                 continue
-            probes = np.array(
-                sorted(
-                    {v for q in query for v in _neighbours((q >> (band * BITS)) & MASK, radius)}
-                ),
-                dtype=np.int64,
-            )
-            lo = np.searchsorted(keys, probes, side="left")
-            hi = np.searchsorted(keys, probes, side="right")
-            for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
-                if b > a:
-                    found.update(owners[a:b].tolist())
+            at = np.unique(np.concatenate(near))
+            close = _popcount(self.values[at] ^ np.uint64(q)) <= threshold
+            found.update(self.owners[at[close]].tolist())
         return found
 
     def seen(self, info: MediaInfo, threshold: int = index.THRESHOLD) -> list[Seen]:
