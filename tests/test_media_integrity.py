@@ -95,3 +95,24 @@ def test_migration_seals_media_rows_written_before(tmp_path: Path) -> None:
     with Store.open(path) as store:
         assert store.schema_version() == LATEST
         assert [f for f in integrity.check(store) if f.severity == "damage"] == []
+
+
+def test_an_imported_photo_is_indexed_and_sealed(
+    cli, casebook_path: Path, attached: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    book = tmp_path / "book.json"
+    assert (
+        cli("--casebook", str(casebook_path), "export", "--format", "json", "-o", str(book)).code
+        == 0
+    )
+    copy = tmp_path / "copy.casebook"
+    assert cli("--casebook", str(copy), "import", str(book)).code == 0
+    conn = sqlite3.connect(copy)
+    rows = conn.execute("SELECT count(*) FROM media WHERE digest != ''").fetchone()[0]
+    conn.close()
+    assert rows == 1  # read again from the bytes on arrival, not taken from the file
+    assert cli("--casebook", str(copy), "check").code == 0
+    assert cli("--casebook", str(copy), "undo").code == 0
+    assert cli("--casebook", str(copy), "check").code == 0  # the row left with its photo

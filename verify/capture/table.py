@@ -26,8 +26,9 @@ def has_table(conn: sqlite3.Connection) -> bool:
     return row.fetchone() is not None
 
 
-def tx_insert(store: Store, capture: Capture) -> bool:
-    """Inside a transaction: keep a capture (logged in the history); False if already kept."""
+def tx_insert(store: Store, capture: Capture, log: bool = True) -> bool:
+    """Inside a transaction: keep a capture (logged in the history unless `log` is False);
+    False if already kept."""
     if hashlib.sha256(capture.warc).hexdigest() != capture.id:
         raise VerifyError("capture id does not match the sha256 of its WARC")
     conn = store.conn
@@ -50,7 +51,8 @@ def tx_insert(store: Store, capture: Capture) -> bool:
             digests.record("captures", capture.id, body),
         ),
     )
-    store.tx_log("capture.store", f"capture:{capture.id}", None, capture.meta())
+    if log:
+        store.tx_log("capture.store", f"capture:{capture.id}", None, capture.meta())
     return True
 
 

@@ -7,8 +7,9 @@ document archived without one (an imported casebook) is read on the fly when it 
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from pydantic import ValidationError
 
@@ -124,6 +125,18 @@ def index_existing(conn: sqlite3.Connection) -> None:
             info = get(conn, doc_id)
             if info is not None:
                 tx_put(conn, info)
+
+
+def read_all(raws: Iterable[bytes]) -> list[MediaInfo]:
+    """The media records of arriving files (an import) that are photos or videos verify
+    can read; the others are left out as they are at attach time."""
+    out = []
+    for raw in raws:
+        if sniff.is_media(raw[:64]):
+            info = _probe_quietly(raw, hashlib.sha256(raw).hexdigest())
+            if info is not None:
+                out.append(info)
+    return out
 
 
 def cited_files(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
