@@ -89,6 +89,8 @@ def build(
             for rec in records.read(capture.warc):
                 if rec.type not in ("response", "resource", "revisit"):
                     continue
+                if not records.web_address(rec.uri):
+                    continue  # kept in the WARC, never offered to a replaying browser
                 entry = {
                     "url": rec.uri,
                     "digest": rec.payload_digest,
@@ -101,6 +103,8 @@ def build(
                 }
                 index.append(f"{surt(rec.uri)} {_timestamp(rec.date)} {json.dumps(entry)}")
             add(capture.warc)
+            if not records.web_address(capture.url):
+                continue
             pages.append(
                 {
                     "id": capture.response_record.strip("<>").rsplit(":", 1)[-1],
