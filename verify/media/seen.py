@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import struct
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,9 +61,13 @@ class SeenIndex:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self.by_document = {e.document_id: n for n, e in enumerate(entries)}
-        owners = [n for n, e in enumerate(entries) for _ in e.hashes]
-        self.values = np.array([h for e in entries for h in e.hashes], dtype=np.uint64)
-        self.owners = np.array(owners, dtype=np.int64)
+        counts = np.array([len(e.hashes) for e in entries], dtype=np.int64)
+        self.owners = np.repeat(np.arange(len(entries), dtype=np.int64), counts)
+        self.values = np.fromiter(
+            itertools.chain.from_iterable(e.hashes for e in entries),
+            dtype=np.uint64,
+            count=int(counts.sum()),
+        )
         self.bands: list[tuple[np.ndarray, np.ndarray]] = []
         for shift, width in zip(SHIFTS, WIDTHS, strict=True):
             keys = ((self.values >> np.uint64(shift)) & np.uint64((1 << width) - 1)).astype(
@@ -132,13 +137,10 @@ def _cited_media(
                 or row[4] != index.digest_of(*(str(v) for v in row[:4]))
             ):
                 continue  # changed outside verify: the archived bytes are read instead, below
-            try:
-                stored[doc_id] = (
-                    [phash.from_hex(h) for h in str(text).split()],
-                    index.is_video(kind),
-                )
-            except ValueError:
+            hashes = _unpack(str(text))
+            if hashes is None:
                 continue  # a damaged row: the archived bytes are read instead, below
+            stored[doc_id] = (hashes, index.is_video(kind))
     out = []
     for doc_id, items in cited.items():
         found = stored.get(doc_id)
@@ -150,6 +152,18 @@ def _cited_media(
                 found = ([phash.from_hex(h) for h in info.hashes], index.is_video(info.media_type))
         out.append((doc_id, items, *found))
     return out
+
+
+def _unpack(text: str) -> list[int] | None:
+    """The hashes of a row's `hashes` column (16 hex digits each, space-separated); None
+    when it is not that."""
+    parts = text.split()
+    if any(len(p) != 16 for p in parts):
+        return None
+    try:
+        return list(struct.unpack(f">{len(parts)}Q", bytes.fromhex("".join(parts))))
+    except ValueError:
+        return None
 
 
 class _Cache:
