@@ -167,20 +167,20 @@ def _unpack(text: str) -> list[int] | None:
 
 
 class _Cache:
-    """The last index built, with the connection and state it was built from. The
-    connection itself is held (not its id, which a later connection may reuse)."""
+    """The last index built, with the connection and state it was built from, as one tuple
+    (replaced whole, so a thread never reads half of it). The connection itself is held,
+    not its id, which a later connection may reuse."""
 
-    conn: sqlite3.Connection | None = None
-    stamp: tuple[int, int] = (0, 0)
-    built: SeenIndex | None = None
+    last: tuple[sqlite3.Connection, tuple[int, int], SeenIndex] | None = None
 
 
 def for_connection(conn: sqlite3.Connection) -> SeenIndex:
     """The index of this connection's casebook, built again only when something changed
     (a commit here or by another process)."""
     stamp = (int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes)
-    if _Cache.conn is conn and _Cache.stamp == stamp and _Cache.built is not None:
-        return _Cache.built
+    last = _Cache.last
+    if last is not None and last[0] is conn and last[1] == stamp:
+        return last[2]
     built = SeenIndex.build(conn)
-    _Cache.conn, _Cache.stamp, _Cache.built = conn, stamp, built
+    _Cache.last = (conn, stamp, built)
     return built

@@ -3,6 +3,7 @@ casebook has seen the same picture before."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -150,7 +151,7 @@ class MediaScreen(ModalScreen[str | None]):
                 }
                 ids = sorted({h.claim_id for found in hits.values() for h in found})
                 claims = {cid: s.text for cid, s in store.summaries_for(ids).items()}
-        except VerifyError as exc:
+        except (VerifyError, sqlite3.Error) as exc:
             self.app.call_from_thread(
                 self.app.notify, plain(str(exc), 200), severity="error", markup=False
             )
