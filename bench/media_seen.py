@@ -12,13 +12,21 @@ on the dev photos (the largest that keeps false alarms at or under 1%) and repor
 test photos, which are never looked at while choosing.
 
     .venv/bin/python bench/media_seen.py [--photos 400]
+
+With --lookup it measures instead how a look-up grows with the casebook: the same queries
+against casebooks citing 1,000 and 100,000 photos (random hashes, one near copy), in one run.
+
+    .venv/bin/python bench/media_seen.py --lookup
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import statistics
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -146,10 +154,95 @@ def measure(seeds: list[int]) -> tuple[dict[str, list[int]], list[int], list[int
     return found, others, pairs
 
 
+def casebook_citing(path: Path, photos: int, rng: np.random.Generator) -> list[list[int]]:
+    """A casebook with one claim per photo, each citing it as file evidence; the photos'
+    hashes (eight per photo, as a photo has) are random. Rows are written directly: the
+    claims' other indexes play no part in a look-up."""
+    from verify import actions, digests
+    from verify.media import index, phash
+    from verify.media.info import MediaInfo
+    from verify.models import EvidenceKind, utcnow
+    from verify.store import Store, claim_columns, dump_json
+
+    at = utcnow()
+    claim = actions.new_claim("Photo shows the strike", at=at)
+    item = actions.other_evidence(EvidenceKind.file, at=at, file_name="p.jpg")
+    claim = claim.model_copy(update={"evidence": [item.model_copy(update={"document_id": "D"})]})
+    template, columns = dump_json(claim), claim_columns(claim)
+    stored = []
+    with Store.open(path) as store, store.transaction():
+        conn = store.conn
+        for n in range(photos):
+            hashes = [int(h) for h in rng.integers(0, 2**63, 8, dtype=np.int64)]
+            doc = f"{n:064x}"
+            body = (
+                template.replace(claim.id, f"c-{n}")
+                .replace(item.id, f"e-{n}")
+                .replace('"D"', f'"{doc}"')
+            )
+            names = ["id", *columns, "body", "digest"]
+            values = [f"c-{n}", *columns.values(), body]
+            values.append(digests.record("claims", f"c-{n}", body))
+            conn.execute(
+                f"INSERT INTO claims ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                values,
+            )
+            info = MediaInfo(
+                sha256=doc, media_type="image/jpeg", hashes=[phash.to_hex(h) for h in hashes]
+            )
+            index.tx_put(conn, info)
+            stored.append(hashes)
+    return stored
+
+
+def lookup_scaling(sizes: tuple[int, int] = (1_000, 100_000), queries: int = 50) -> None:
+    from verify.media import phash, seen
+    from verify.media.info import MediaInfo
+    from verify.store import Store
+
+    rng = np.random.default_rng(7)
+    times = {}
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "media.casebook"
+            stored = casebook_citing(path, size, rng)
+            with Store.open(path) as store:
+                started = time.perf_counter()
+                built = seen.SeenIndex.build(store.conn)
+                build = time.perf_counter() - started
+            near = stored[size // 2][0] ^ 0b101_0000_0001_0000_0011  # 6 bits off
+            asks = [[near]] + [
+                [int(h) for h in rng.integers(0, 2**63, 8, dtype=np.int64)]
+                for _ in range(queries - 1)
+            ]
+            spent, hits = [], 0
+            for ask in asks:
+                info = MediaInfo(
+                    sha256="q", media_type="image/jpeg", hashes=[phash.to_hex(h) for h in ask]
+                )
+                started = time.perf_counter()
+                hits += len(built.seen(info))
+                spent.append(time.perf_counter() - started)
+            times[size] = statistics.median(spent)
+            print(
+                f"{size:>7,} photos: index built in {build:.2f} s, look-up median "
+                f"{times[size] * 1000:.2f} ms over {len(asks)} queries ({hits} hits)"
+            )
+    small, large = sizes
+    print(
+        f"look-up at {large:,} vs {small:,} photos: {times[large] / times[small]:.1f}x the time "
+        f"for {large // small}x the photos"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--photos", type=int, default=400, help="photos in all, half dev half test")
+    ap.add_argument("--lookup", action="store_true", help="look-up time at 1,000 vs 100,000")
     args = ap.parse_args()
+    if args.lookup:
+        lookup_scaling()
+        return
     seeds = list(range(args.photos))
     dev, test = seeds[: args.photos // 2], seeds[args.photos // 2 :]
     _, dev_others, _ = measure(dev)

@@ -48,7 +48,7 @@ def test_html_pages_become_documents_with_their_capture_time(cli, tmp_path, suff
     book = tmp_path / "b.casebook"
     got = cli("--casebook", str(book), "ingest", str(src))
     assert got.code == 0, got.err
-    assert "1 record(s) that are not HTML pages skipped" in got.err
+    assert "1 record(s) that are not HTML pages at a web address skipped" in got.err
     original = {r.uri: r for r in records.read(warc) if r.type == "response"}
     with Store.open(book, create=False) as s:
         docs = {d.address: d for d in s.documents()}

@@ -70,3 +70,39 @@ def test_formats_that_run_other_programs_are_not_decoded() -> None:
     with pytest.raises(VerifyError):
         probe.probe(eps, "photo.jpg")
     assert probe.probe(eps, "drawing.eps") is None  # not a picture verify reads; kept as a file
+
+
+@pytest.mark.parametrize(
+    "lat, lon",
+    [
+        ((200, 1), (2, 1)),  # beyond the pole
+        ((0, 0), (2, 1)),  # 0/0: NaN
+        ((48, 1), (10**9, 1)),  # beyond the antimeridian many times over
+    ],
+)
+def test_impossible_gps_is_left_out(lat: tuple[int, int], lon: tuple[int, int]) -> None:
+    from PIL.TiffImagePlugin import IFDRational
+
+    exif = camera_exif()
+    gps = exif.get_ifd(0x8825)
+    gps[2] = (IFDRational(*lat), IFDRational(0, 1), IFDRational(0, 1))
+    gps[4] = (IFDRational(*lon), IFDRational(0, 1), IFDRational(0, 1))
+    info = probe.probe(jpeg(picture(4), exif=exif), "x.jpg")
+    assert info is not None and info.gps is None
+    assert info.exif["make"] == "Canon"  # the rest of the metadata is kept
+
+
+def test_exif_escapes_and_markup_print_as_plain_text(cli, casebook_path, tmp_path) -> None:
+    exif = camera_exif(make="\x1b]52;c;ZXZpbA==\x07Canon\x1b[2J [red]RED[/red]", model="</x>")
+    path = tmp_path / "x.jpg"
+    path.write_bytes(jpeg(picture(4), exif=exif))
+    from verify import actions
+    from verify.models import utcnow
+    from verify.store import Store
+
+    with Store.open(casebook_path) as s:
+        s.add_claim(actions.new_claim("A claim", at=utcnow()))
+    r = cli("--casebook", str(casebook_path), "media", str(path))
+    assert r.code == 0, r.err
+    assert "\x1b" not in r.out and "\x07" not in r.out
+    assert "exif make: Canon [red]RED[/red]" in r.out and "exif model: </x>" in r.out

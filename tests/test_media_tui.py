@@ -43,6 +43,7 @@ async def test_photo_screen_shows_metadata_and_where_it_was_seen(tmp_path: Path)
         app.jump_to(old_id)
         await pilot.pause()
         await pilot.press("p")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, MediaScreen)
         meta = _text(app, "#media-meta")
@@ -115,3 +116,34 @@ async def test_a_truncated_photo_attached_in_the_tui_is_one_message(
         assert len(errors) == 1 and "truncated" in errors[0], errors
         assert app.is_running
     assert digest(sample_path) == before
+
+
+async def test_photo_screen_opens_before_seen_before_is_answered(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import threading
+
+    from verify.media import index
+
+    path, old_id, new_id = _casebook(tmp_path)
+    release = threading.Event()
+    real = index.seen
+
+    def slow(conn, info, threshold=index.THRESHOLD):
+        release.wait(5)  # a large casebook: the look-up takes its time
+        return real(conn, info, threshold)
+
+    monkeypatch.setattr(index, "seen", slow)
+    app = tui_app(path, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.jump_to(old_id)
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, MediaScreen)
+        meta = _text(app, "#media-meta")
+        assert "exif make: Canon" in meta and "seen before: looking" in meta
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert f"on claim {new_id}" in _text(app, "#media-meta")

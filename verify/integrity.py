@@ -59,6 +59,9 @@ def check(store: Store) -> list[Finding]:
     from verify.capture import verification  # web captures: WARC records and their digests
 
     found += [Finding("damage", where, what) for where, what in verification.problems(conn)]
+    from verify.media import verification as media_check  # photo and video metadata rows
+
+    found += [Finding("damage", where, what) for where, what in media_check.problems(conn)]
     return found
 
 

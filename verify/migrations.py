@@ -45,6 +45,12 @@ def _media_index(conn: sqlite3.Connection) -> None:
     index.index_existing(conn)
 
 
+def _seal_media(conn: sqlite3.Connection) -> None:
+    from verify.media import index
+
+    index.seal_existing(conn)
+
+
 Step = str | Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: dict[int, list[Step]] = {
@@ -177,6 +183,12 @@ MIGRATIONS: dict[int, list[Step]] = {
             digest TEXT NOT NULL
         )""",
         "CREATE INDEX idx_captures_document ON captures (document_id)",
+    ],
+    # 12: a digest on every media row like other records, so `verify check` names a row
+    # edited outside verify (a recycled photo's hashes changed so it is no longer seen).
+    12: [
+        "ALTER TABLE media ADD COLUMN digest TEXT NOT NULL DEFAULT ''",
+        _seal_media,
     ],
 }
 

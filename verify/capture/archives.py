@@ -19,7 +19,7 @@ from typing import IO, Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from verify.capture import records
+from verify.capture import package, records
 from verify.errors import VerifyError
 from verify.ingest import documents
 from verify.ingest.documents import Archived
@@ -217,6 +217,8 @@ def _page(data: bytes, rec: object, name: str, warnings: list[str]) -> Archived 
     http = getattr(rec, "http_headers", None)
     h = rec.rec_headers  # type: ignore[attr-defined]
     uri = h.get_header("WARC-Target-URI") or ""
+    if not records.web_address(uri):
+        return None  # counted with the records that are not pages
     if http is not None:
         if not (http.get_statuscode() or "").startswith("2"):
             return None
@@ -282,7 +284,9 @@ def _from_stream(
     if oversized:
         warnings.append(f"{name}: {oversized} record(s) over {MAX_RECORD // 2**20} MB skipped")
     if skipped:
-        warnings.append(f"{name}: {skipped} record(s) that are not HTML pages skipped")
+        warnings.append(
+            f"{name}: {skipped} record(s) that are not HTML pages at a web address skipped"
+        )
     if over:
         warnings.append(f"{name}: {over} page(s) beyond the first {MAX_PAGES} left out")
 
@@ -318,11 +322,20 @@ def read(path: Path) -> list[Archived]:
 def _from_wacz(
     fh: IO[bytes], name: str, budget: _Budget, out: list[Archived], warnings: list[str]
 ) -> None:
+    if not package.starts_as_zip(fh.read(4)):
+        # A zip reader finds a zip at the end of any file: a picture with a WACZ after it
+        # (a polyglot) is not a WACZ.
+        raise _Refused(f"{name} is not a WACZ (it does not start as a zip file)")
+    fh.seek(0)
     try:
         zf = zipfile.ZipFile(fh)
     except (zipfile.BadZipFile, ValueError, EOFError):
         raise _Refused(f"{name} is not a WACZ (not a readable zip file)") from None
     with zf:
+        try:
+            warnings += package.check(zf, name, budget.spend)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+            raise _Refused(f"{name}: its files cannot be read from the zip") from None
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
             raise _Refused(f"{name} lists more than {MAX_MEMBERS} files")

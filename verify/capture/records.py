@@ -68,6 +68,19 @@ class _Writer(WARCWriter):
         return Digester("sha256")
 
 
+def web_address(uri: str) -> bool:
+    """Whether a WARC-Target-URI is a page a reader may be sent to: http or https, a host,
+    and no control characters or spaces (a `javascript:` or `data:` "page" would run in the
+    replaying browser)."""
+    if any(ord(c) < 33 or 127 <= ord(c) < 160 for c in uri):
+        return False
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
 def warc_date(at: datetime) -> str:
     return str(datetime_to_iso_date(at.astimezone(UTC).replace(tzinfo=None), use_micros=True))
 

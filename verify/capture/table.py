@@ -26,8 +26,9 @@ def has_table(conn: sqlite3.Connection) -> bool:
     return row.fetchone() is not None
 
 
-def tx_insert(store: Store, capture: Capture) -> bool:
-    """Inside a transaction: keep a capture (logged in the history); False if already kept."""
+def tx_insert(store: Store, capture: Capture, log: bool = True) -> bool:
+    """Inside a transaction: keep a capture (logged in the history unless `log` is False);
+    False if already kept."""
     if hashlib.sha256(capture.warc).hexdigest() != capture.id:
         raise VerifyError("capture id does not match the sha256 of its WARC")
     conn = store.conn
@@ -50,7 +51,8 @@ def tx_insert(store: Store, capture: Capture) -> bool:
             digests.record("captures", capture.id, body),
         ),
     )
-    store.tx_log("capture.store", f"capture:{capture.id}", None, capture.meta())
+    if log:
+        store.tx_log("capture.store", f"capture:{capture.id}", None, capture.meta())
     return True
 
 
@@ -104,6 +106,37 @@ def all_captures(conn: sqlite3.Connection) -> list[Capture]:
         return []
     rows = conn.execute("SELECT body, warc FROM captures ORDER BY captured, id")
     return [_capture(r) for r in rows]
+
+
+def ids_for_documents(
+    conn: sqlite3.Connection, document_ids: Iterable[str]
+) -> list[tuple[str, str]]:
+    """(capture id, document id) of these documents' captures, oldest first, without their
+    bytes (an export reads one capture at a time)."""
+    if not has_table(conn):
+        return []
+    found: list[tuple[str, str, str]] = []
+    for doc_id in dict.fromkeys(document_ids):
+        rows = conn.execute(
+            "SELECT captured, id, document_id FROM captures WHERE document_id = ?", (doc_id,)
+        )
+        found += [(str(a), str(b), str(c)) for a, b, c in rows]
+    return [(cid, doc) for _, cid, doc in sorted(found)]
+
+
+def all_ids(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(capture id, document id) of every capture, oldest first."""
+    if not has_table(conn):
+        return []
+    rows = conn.execute("SELECT id, document_id FROM captures ORDER BY captured, id")
+    return [(str(a), str(b)) for a, b in rows]
+
+
+def load(conn: sqlite3.Connection, capture_id: str) -> Capture:
+    row = conn.execute("SELECT body, warc FROM captures WHERE id = ?", (capture_id,)).fetchone()
+    if row is None:
+        raise VerifyError(f"capture {capture_id[:12]} is gone")
+    return _capture(row)
 
 
 def cited_documents(claim: Claim) -> list[str]:

@@ -53,6 +53,16 @@ def _check(
         meta.get(k) for k in ("document_id", "url", "captured", "response_record")
     ]:
         yield where, "summary columns disagree with the record"
+    yield from warc_problems(where, str(cid), warc, str(response_record), meta)
+    if not conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone():
+        yield where, f"document {str(document_id)[:12]} is missing"
+
+
+def warc_problems(
+    where: str, cid: str, warc: object, response_record: str, meta: dict[str, object]
+) -> Iterator[tuple[str, str]]:
+    """What is wrong with one capture's WARC: its sha256 id, each record's own digests, the
+    response record, its payload and that its content is the document's bytes."""
     if not isinstance(warc, bytes) or hashlib.sha256(warc).hexdigest() != cid:
         yield where, "WARC bytes do not match their sha256"
         if not isinstance(warc, bytes):
@@ -71,14 +81,13 @@ def _check(
         return
     if response.payload_sha256 != meta.get("payload_sha256"):
         yield f"{where} record {response_record}", "payload does not match its sha256"
-    content = _content(warc, str(response_record))
+    document_id = str(meta.get("document_id"))
+    content = _content(warc, response_record)
     if content is None or hashlib.sha256(content).hexdigest() != document_id:
         yield (
             f"{where} record {response_record}",
-            f"response content is not the bytes of document {str(document_id)[:12]}",
+            f"response content is not the bytes of document {document_id[:12]}",
         )
-    if not conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone():
-        yield where, f"document {str(document_id)[:12]} is missing"
 
 
 def _content(warc: bytes, record_id: str) -> bytes | None:

@@ -9,9 +9,11 @@ import hashlib
 import io
 import ipaddress
 import json
+import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import IO
 from urllib.parse import urlsplit
 
 from warcio.warcwriter import WARCWriter
@@ -57,54 +59,77 @@ def _warcinfo(created: datetime, title: str) -> bytes:
     return buf.getvalue()
 
 
+CHUNK = 1 << 20
+"""Bytes copied at a time: what the export holds in memory, however many captures."""
+
+
 def build(
-    captures: Sequence[Capture], *, created: datetime, title: str, titles: dict[str, str]
-) -> bytes:
-    """The WACZ file for these captures (oldest first); `titles` maps a document id to the
-    title its page list entry shows."""
-    warc = bytearray(_warcinfo(created, title))
+    captures: Iterable[Capture],
+    out: IO[bytes],
+    *,
+    created: datetime,
+    title: str,
+    titles: dict[str, str],
+) -> None:
+    """Write the WACZ file for these captures (oldest first) to `out`; `titles` maps a
+    document id to the title its page list entry shows. One capture's WARC is in memory at
+    a time: the WARC is gathered in a temporary file, then copied into the zip."""
     index: list[str] = []
     pages: list[dict[str, str]] = []
-    for capture in captures:
-        start = len(warc)
-        for rec in records.read(capture.warc):
-            if rec.type not in ("response", "resource", "revisit"):
+    with tempfile.TemporaryFile() as warc:
+        warc_hash = hashlib.sha256()
+
+        def add(data: bytes) -> None:
+            warc.write(data)
+            warc_hash.update(data)
+
+        add(_warcinfo(created, title))
+        for capture in captures:
+            start = warc.tell()
+            for rec in records.read(capture.warc):
+                if rec.type not in ("response", "resource", "revisit"):
+                    continue
+                if not records.web_address(rec.uri):
+                    continue  # kept in the WARC, never offered to a replaying browser
+                entry = {
+                    "url": rec.uri,
+                    "digest": rec.payload_digest,
+                    "mime": rec.content_type.split(";")[0].strip() or "-",
+                    "status": rec.status or "200",
+                    "offset": str(start + rec.offset),
+                    "length": str(rec.length),
+                    "filename": WARC_NAME,
+                    "recordId": rec.record_id,
+                }
+                index.append(f"{surt(rec.uri)} {_timestamp(rec.date)} {json.dumps(entry)}")
+            add(capture.warc)
+            if not records.web_address(capture.url):
                 continue
-            entry = {
-                "url": rec.uri,
-                "digest": rec.payload_digest,
-                "mime": rec.content_type.split(";")[0].strip() or "-",
-                "status": rec.status or "200",
-                "offset": str(start + rec.offset),
-                "length": str(rec.length),
-                "filename": WARC_NAME,
-                "recordId": rec.record_id,
-            }
-            index.append(f"{surt(rec.uri)} {_timestamp(rec.date)} {json.dumps(entry)}")
-        warc += capture.warc
-        pages.append(
+            pages.append(
+                {
+                    "id": capture.response_record.strip("<>").rsplit(":", 1)[-1],
+                    "url": capture.url,
+                    "ts": capture.captured.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                    "title": titles.get(capture.document_id, ""),
+                }
+            )
+        warc_size = warc.tell()
+        header = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
+        files = {
+            "indexes/index.cdxj": "".join(line + "\n" for line in sorted(index)).encode(),
+            "pages/pages.jsonl": "".join(
+                json.dumps(p, ensure_ascii=False) + "\n" for p in [header, *pages]
+            ).encode(),
+        }
+        resources = [
             {
-                "id": capture.response_record.strip("<>").rsplit(":", 1)[-1],
-                "url": capture.url,
-                "ts": capture.captured.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-                "title": titles.get(capture.document_id, ""),
+                "name": WARC_NAME.replace(".", "-"),
+                "path": f"archive/{WARC_NAME}",
+                "hash": "sha256:" + warc_hash.hexdigest(),
+                "bytes": warc_size,
             }
-        )
-    header = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
-    files = {
-        f"archive/{WARC_NAME}": bytes(warc),
-        "indexes/index.cdxj": "".join(line + "\n" for line in sorted(index)).encode(),
-        "pages/pages.jsonl": "".join(
-            json.dumps(p, ensure_ascii=False) + "\n" for p in [header, *pages]
-        ).encode(),
-    }
-    package = {
-        "profile": "data-package",
-        "wacz_version": WACZ_VERSION,
-        "title": title,
-        "created": created.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        "software": records.SOFTWARE,
-        "resources": [
+        ]
+        resources += [
             {
                 "name": path.rsplit("/", 1)[-1].replace(".", "-"),
                 "path": path,
@@ -112,41 +137,68 @@ def build(
                 "bytes": len(data),
             }
             for path, data in files.items()
-        ],
-    }
-    if pages:
-        package["mainPageURL"] = pages[0]["url"]
-        package["mainPageDate"] = pages[0]["ts"]
-    files["datapackage.json"] = json.dumps(package, indent=2, ensure_ascii=False).encode()
-    digest = {
-        "path": "datapackage.json",
-        "hash": "sha256:" + hashlib.sha256(files["datapackage.json"]).hexdigest(),
-    }
-    files["datapackage-digest.json"] = json.dumps(digest, indent=2).encode()
-    out = io.BytesIO()
-    stamp = created.astimezone(UTC).timetuple()[:6]
-    # Stored, not deflated: replay reads WARC records straight out of the zip by offset.
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
-        for path, data in files.items():
-            zf.writestr(zipfile.ZipInfo(path, date_time=stamp), data)
-    return out.getvalue()
+        ]
+        package: dict[str, object] = {
+            "profile": "data-package",
+            "wacz_version": WACZ_VERSION,
+            "title": title,
+            "created": created.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "software": records.SOFTWARE,
+            "resources": resources,
+        }
+        if pages:
+            package["mainPageURL"] = pages[0]["url"]
+            package["mainPageDate"] = pages[0]["ts"]
+        files["datapackage.json"] = json.dumps(package, indent=2, ensure_ascii=False).encode()
+        digest = {
+            "path": "datapackage.json",
+            "hash": "sha256:" + hashlib.sha256(files["datapackage.json"]).hexdigest(),
+        }
+        files["datapackage-digest.json"] = json.dumps(digest, indent=2).encode()
+        stamp = created.astimezone(UTC).timetuple()[:6]
+        # Stored, not deflated: replay reads WARC records straight out of the zip by offset.
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
+            info = zipfile.ZipInfo(f"archive/{WARC_NAME}", date_time=stamp)
+            with zf.open(info, "w", force_zip64=warc_size >= zipfile.ZIP64_LIMIT) as member:
+                warc.seek(0)
+                while chunk := warc.read(CHUNK):
+                    member.write(chunk)
+            for path, data in files.items():
+                zf.writestr(zipfile.ZipInfo(path, date_time=stamp), data)
 
 
-def export(store: Store, claim_id: str | None = None) -> bytes:
-    """The WACZ of every capture in the casebook, or of those one claim cites."""
+def export(store: Store, claim_id: str | None = None) -> Iterator[bytes]:
+    """The WACZ of every capture in the casebook, or of those one claim cites, as chunks
+    read back from a temporary file (built before the first chunk, so a failure writes
+    nothing)."""
+    conn = store.conn
     if claim_id:
         claim = store.get_claim(claim_id)
-        captures = table.for_documents(store.conn, table.cited_documents(claim))
-        if not captures:
+        ids = table.ids_for_documents(conn, table.cited_documents(claim))
+        if not ids:
             raise VerifyError(f"claim {claim_id} cites no web capture")
         title = f"Web captures cited by claim {claim_id}"
     else:
-        captures = table.all_captures(store.conn)
-        if not captures:
+        ids = table.all_ids(conn)
+        if not ids:
             raise VerifyError("the casebook holds no web capture")
         title = f"Web captures of {store.settings().name}"
     titles = {}
-    for capture in captures:
+    for doc_id in dict.fromkeys(d for _, d in ids):
         with contextlib.suppress(VerifyError):
-            titles[capture.document_id] = store.get_document(capture.document_id).title
-    return build(captures, created=store.clock(), title=title, titles=titles)
+            titles[doc_id] = store.get_document(doc_id).title
+    out = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by the chunks it is read as
+    try:
+        captures = (table.load(conn, cid) for cid, _ in ids)
+        build(captures, out, created=store.clock(), title=title, titles=titles)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return _chunks(out)
+
+
+def _chunks(fh: IO[bytes]) -> Iterator[bytes]:
+    with fh:
+        while chunk := fh.read(CHUNK):
+            yield chunk

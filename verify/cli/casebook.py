@@ -47,7 +47,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
             if not args.output and sys.stdout.isatty():
                 raise VerifyError("a WACZ is a zip file: give -o FILE.wacz")
-            text = wacz.export(store, args.claim)
+            write_output(wacz.export(store, args.claim), args.output)
+            text = None
         elif args.format == "json":
             if args.claim:
                 raise VerifyError("--claim goes with --format md, claimreview or wacz")

@@ -44,7 +44,7 @@ def open_store(args: argparse.Namespace, create: bool = False) -> Store:
     return Store.open(path, create=create or is_default, notice=err)
 
 
-def write_output(text: str | bytes | Iterable[str], dest: str | None) -> None:
+def write_output(text: str | bytes | Iterable[str] | Iterable[bytes], dest: str | None) -> None:
     """Print, or write atomically so a reader never sees half a report.
 
     A symlink is written through (its target is replaced, the link stays); a FIFO or device

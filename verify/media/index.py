@@ -7,11 +7,13 @@ document archived without one (an imported casebook) is read on the fly when it 
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 
 from pydantic import ValidationError
 
+from verify import digests
 from verify.errors import VerifyError
 from verify.media import phash, sniff, video
 from verify.media.info import MediaInfo, Seen
@@ -38,23 +40,52 @@ def has_table(conn: sqlite3.Connection) -> bool:
     return row.fetchone() is not None
 
 
+def sealed(conn: sqlite3.Connection) -> bool:
+    """Whether media rows carry a digest (schema 12 on; a migration may run before it)."""
+    return any(str(r[1]) == "digest" for r in conn.execute("PRAGMA table_info(media)"))
+
+
+def digest_of(document_id: str, media_type: str, hashes: str, body: str) -> str:
+    """The digest of one media row: the columns "seen before?" reads and the record."""
+    return digests.record("media", document_id, f"{media_type}\x00{hashes}\x00{body}")
+
+
 def tx_put(conn: sqlite3.Connection, info: MediaInfo) -> None:
     """Record a document's media metadata (inside the transaction that archives it)."""
+    row = (info.sha256, info.media_type, " ".join(info.hashes), info.model_dump_json())
+    if not sealed(conn):
+        conn.execute(
+            "INSERT INTO media (document_id, media_type, hashes, body) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (document_id) DO UPDATE SET media_type = excluded.media_type, "
+            "hashes = excluded.hashes, body = excluded.body",
+            row,
+        )
+        return
     conn.execute(
-        "INSERT INTO media (document_id, media_type, hashes, body) VALUES (?, ?, ?, ?) "
+        "INSERT INTO media (document_id, media_type, hashes, body, digest) "
+        "VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (document_id) DO UPDATE SET media_type = excluded.media_type, "
-        "hashes = excluded.hashes, body = excluded.body",
-        (info.sha256, info.media_type, " ".join(info.hashes), info.model_dump_json()),
+        "hashes = excluded.hashes, body = excluded.body, digest = excluded.digest",
+        (*row, digest_of(*row)),
     )
+
+
+def seal_existing(conn: sqlite3.Connection) -> None:
+    """Migration step: compute the digest of every media row written before."""
+    rows = conn.execute("SELECT document_id, media_type, hashes, body FROM media").fetchall()
+    for row in rows:
+        conn.execute(
+            "UPDATE media SET digest = ? WHERE document_id = ?",
+            (digest_of(*(str(v) for v in row)), row[0]),
+        )
 
 
 def get(conn: sqlite3.Connection, document_id: str) -> MediaInfo | None:
     """The metadata of an archived photo or video; None for other documents."""
     if has_table(conn):
-        row = conn.execute("SELECT body FROM media WHERE document_id = ?", (document_id,))
-        found = row.fetchone()
+        found = _row(conn, document_id)
         if found is not None:
-            info = _parse(found[0])
+            info = _parse(found)
             if info is not None and info.sha256 == document_id:
                 return info
     # The first bytes tell a picture from a text without loading all of a large file.
@@ -66,6 +97,25 @@ def get(conn: sqlite3.Connection, document_id: str) -> MediaInfo | None:
     return _probe_quietly(raw[0], document_id) if isinstance(raw[0], bytes) else None
 
 
+def _row(conn: sqlite3.Connection, document_id: str) -> str | None:
+    """The stored record of a file, when its digest still holds (a row changed outside
+    verify is passed over: the archived bytes are the truth)."""
+    if not sealed(conn):
+        row = conn.execute("SELECT body FROM media WHERE document_id = ?", (document_id,))
+        found = row.fetchone()
+        return str(found[0]) if found else None
+    row = conn.execute(
+        "SELECT media_type, hashes, body, digest FROM media WHERE document_id = ?",
+        (document_id,),
+    )
+    found = row.fetchone()
+    if found is None or not all(isinstance(v, str) for v in found):
+        return None
+    if found[3] != digest_of(document_id, *found[:3]):
+        return None
+    return str(found[2])
+
+
 def index_existing(conn: sqlite3.Connection) -> None:
     """Index the photos and videos archived before the media index existed."""
     # One document's bytes in memory at a time: a casebook's archive can be large.
@@ -75,6 +125,18 @@ def index_existing(conn: sqlite3.Connection) -> None:
             info = get(conn, doc_id)
             if info is not None:
                 tx_put(conn, info)
+
+
+def read_all(raws: Iterable[bytes]) -> list[MediaInfo]:
+    """The media records of arriving files (an import) that are photos or videos verify
+    can read; the others are left out as they are at attach time."""
+    out = []
+    for raw in raws:
+        if sniff.is_media(raw[:64]):
+            info = _probe_quietly(raw, hashlib.sha256(raw).hexdigest())
+            if info is not None:
+                out.append(info)
+    return out
 
 
 def cited_files(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
@@ -98,51 +160,13 @@ def cited_files(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
 def seen(conn: sqlite3.Connection, info: MediaInfo, threshold: int = THRESHOLD) -> list[Seen]:
     """Evidence items in the casebook whose photo or video looks like `info` (or is the same
     file, hashed or not), nearest first."""
-    query = [phash.from_hex(h) for h in info.hashes]
-    is_video = _is_video(info.media_type)
-    hits: list[Seen] = []
-    for doc_id, items, other, other_video in _cited_media(conn):
-        if doc_id == info.sha256:
-            d = 0
-        elif query and other:
-            d = phash.compare(query, is_video, other, other_video)
-        else:
-            continue
-        if d <= threshold:
-            hits.extend(Seen(evidence_id=e, claim_id=c, distance=d) for e, c in items)
-    return sorted(hits, key=lambda s: s.distance)
+    from verify.media import seen as seen_index  # it builds on this module
+
+    return seen_index.for_connection(conn).seen(info, threshold)
 
 
-def _is_video(media_type: str) -> bool:
+def is_video(media_type: str) -> bool:
     return str(media_type).startswith("video/")
-
-
-def _cited_media(
-    conn: sqlite3.Connection,
-) -> Iterator[tuple[str, list[tuple[str, str]], list[int], bool]]:
-    """(document id, the items citing it, its hashes, whether a video) for every file that
-    evidence cites."""
-    cited = cited_files(conn)
-    stored: dict[str, tuple[list[int], bool]] = {}
-    if cited and has_table(conn):
-        for doc_id, kind, text in conn.execute("SELECT document_id, media_type, hashes FROM media"):
-            if doc_id in cited:
-                try:
-                    stored[doc_id] = (
-                        [phash.from_hex(h) for h in str(text).split()],
-                        _is_video(kind),
-                    )
-                except ValueError:
-                    continue  # a damaged row: the archived bytes are read instead, below
-    for doc_id, items in cited.items():
-        found = stored.get(doc_id)
-        if found is None:
-            # Archived without an index row (brought in by an import): read it now.
-            info = get(conn, doc_id)
-            found = ([], False)
-            if info is not None:
-                found = ([phash.from_hex(h) for h in info.hashes], _is_video(info.media_type))
-        yield doc_id, items, *found
 
 
 def _parse(body: str) -> MediaInfo | None:
@@ -223,6 +247,23 @@ def about(conn: sqlite3.Connection, item: Evidence) -> tuple[MediaInfo, list[See
     if info is None:
         return None
     return info, [s for s in seen(conn, info) if s.evidence_id != item.id]
+
+
+def media_of(conn: sqlite3.Connection, claim: Claim) -> list[tuple[Evidence, MediaInfo]]:
+    """A claim's photo and video evidence with its metadata, without looking for it
+    elsewhere (quick: what a screen shows before "seen before?" is answered)."""
+    out = []
+    for item in claim.evidence:
+        if item.kind is EvidenceKind.file and item.document_id:
+            info = get(conn, item.document_id)
+            if info is not None:
+                out.append((item, info))
+    return out
+
+
+def seen_elsewhere(conn: sqlite3.Connection, item: Evidence, info: MediaInfo) -> list[Seen]:
+    """Where else the casebook has this item's picture (the item itself left out)."""
+    return [s for s in seen(conn, info) if s.evidence_id != item.id]
 
 
 def for_claim(

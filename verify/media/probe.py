@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import warnings
+import zipfile
 
 from verify.errors import VerifyError
 from verify.media import image, phash, sniff, video
 from verify.media.info import Gps, MediaInfo
 
 HEIF = "HEIF/HEIC photo: metadata and hashes not read (export it as JPEG to compare it)"
+
+
+POLYGLOT = "the file is also a zip archive: other data follows the picture"
 
 
 def probe(raw: bytes, name: str) -> MediaInfo | None:
@@ -48,6 +53,9 @@ def probe(raw: bytes, name: str) -> MediaInfo | None:
         notes = ["no EXIF metadata (often stripped when a photo is re-posted)"]
     else:
         notes = []
+    if zipfile.is_zipfile(io.BytesIO(raw)):
+        # A polyglot: what a zip reader sees in this file is not the picture shown.
+        notes.append(POLYGLOT)
     return MediaInfo(
         sha256=sha,
         media_type=kind,

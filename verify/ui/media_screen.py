@@ -3,10 +3,13 @@ casebook has seen the same picture before."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PIL import ImageOps
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,6 +20,7 @@ from verify.errors import VerifyError
 from verify.media import image, index
 from verify.media.info import MediaInfo, Seen
 from verify.models import Evidence
+from verify.store import Store
 from verify.ui.media_preview import half_blocks
 from verify.ui.safe import line, literal, plain
 
@@ -27,32 +31,36 @@ if TYPE_CHECKING:
 class MediaItem:
     """One photo or video of the claim, with what the screen shows about it."""
 
-    def __init__(self, evidence: Evidence, info: MediaInfo, hits: list[Seen], raw: bytes) -> None:
+    def __init__(
+        self, evidence: Evidence, info: MediaInfo, hits: list[Seen] | None, raw: bytes
+    ) -> None:
         self.evidence = evidence
         self.info = info
         self.hits = hits
+        """None until the look-up (in a worker) has answered."""
         self.raw = raw
 
 
 def open_media(app: VerifyApp) -> None:
-    """Show the selected claim's photos and videos, or say there are none."""
+    """Show the selected claim's photos and videos at once, or say there are none; where
+    the casebook saw them before is looked up in a worker and filled in when known."""
     ctx = app.ctx
     if ctx is None:
         app.notify("No claim selected", severity="warning")
         return
-    found = index.for_claim(app.store.conn, ctx.claim)
+    found = index.media_of(app.store.conn, ctx.claim)
     if not found:
         app.notify("This claim has no photo or video evidence", severity="warning")
         return
-    items = [MediaItem(e, i, h, app.store.document_raw(i.sha256)) for e, i, h in found]
-    ids = sorted({h.claim_id for item in items for h in item.hits})
-    claims = {cid: s.text for cid, s in app.store.summaries_for(ids).items()}
+    items = [MediaItem(e, i, None, app.store.document_raw(i.sha256)) for e, i in found]
 
     def done(claim_id: str | None) -> None:
         if claim_id:
             app.jump_to(claim_id)
 
-    app.push_screen(MediaScreen(items, claims), done)
+    screen = MediaScreen(items, {})
+    app.push_screen(screen, done)
+    screen.look_up(app.casebook_path)
 
 
 def preview(raw: bytes, info: MediaInfo, columns: int, rows: int) -> Text:
@@ -73,11 +81,13 @@ def describe(item: MediaItem, claims: dict[str, str]) -> Text:
     text = Text()
     text.append_text(line(item.evidence.file_name or item.evidence.id, 60, style="bold"))
     text.append("\n")
-    for label, value in index.facts(item.info, item.hits):
+    for label, value in index.facts(item.info, item.hits or []):
+        if item.hits is None and label == "seen before":
+            value = "looking…"
         text.append(f"{label}: ", style="bold")
         text.append_text(line(value, 200))
         text.append("\n")
-    for hit in item.hits:
+    for hit in item.hits or []:
         if hit.claim_id in claims:
             text.append(f"  {hit.claim_id}: ", style="dim")
             text.append_text(line(claims[hit.claim_id], 120, style="italic"))
@@ -129,9 +139,35 @@ class MediaScreen(ModalScreen[str | None]):
         if isinstance(event.value, str):
             self._show(event.value)
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="media")
+    def look_up(self, casebook: Path) -> None:
+        # Comparing against every cited picture takes a while on a large casebook: this
+        # thread has its own connection (SQLite connections belong to their thread).
+        try:
+            with Store.open(casebook) as store:
+                hits = {
+                    eid: index.seen_elsewhere(store.conn, item.evidence, item.info)
+                    for eid, item in self.items.items()
+                }
+                ids = sorted({h.claim_id for found in hits.values() for h in found})
+                claims = {cid: s.text for cid, s in store.summaries_for(ids).items()}
+        except (VerifyError, sqlite3.Error) as exc:
+            self.app.call_from_thread(
+                self.app.notify, plain(str(exc), 200), severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._answered, hits, claims)
+
+    def _answered(self, hits: dict[str, list[Seen]], claims: dict[str, str]) -> None:
+        for eid, found in hits.items():
+            self.items[eid].hits = found
+        self.claims = claims
+        if self.is_attached:
+            self._show(self.shown)
+
     def action_jump(self) -> None:
         hits = self.items[self.shown].hits
-        if hits:
+        if hits:  # nothing to jump to until the look-up has answered
             self.dismiss(hits[0].claim_id)
 
     def _show(self, evidence_id: str) -> None:
