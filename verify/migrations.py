@@ -184,9 +184,9 @@ MIGRATIONS: dict[int, list[Step]] = {
         )""",
         "CREATE INDEX idx_captures_document ON captures (document_id)",
     ],
-    # 12: a digest on every media row like other records, so `verify check` names a row
+    # 10: a digest on every media row like other records, so `verify check` names a row
     # edited outside verify (a recycled photo's hashes changed so it is no longer seen).
-    12: [
+    10: [
         "ALTER TABLE media ADD COLUMN digest TEXT NOT NULL DEFAULT ''",
         _seal_media,
     ],

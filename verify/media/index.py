@@ -41,7 +41,7 @@ def has_table(conn: sqlite3.Connection) -> bool:
 
 
 def sealed(conn: sqlite3.Connection) -> bool:
-    """Whether media rows carry a digest (schema 12 on; a migration may run before it)."""
+    """Whether media rows carry a digest (schema 10 on; a migration may run before it)."""
     return any(str(r[1]) == "digest" for r in conn.execute("PRAGMA table_info(media)"))
 
 
