@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from verify.ingest import sentences
+
 VERBS = (
     "said", "says", "say", "claimed", "claims", "claim", "told", "tells", "posted", "posts",
     "warned", "warns", "noted", "notes", "stated", "states", "announced", "announces", "added",
@@ -165,3 +167,56 @@ def attribute(sentence: str) -> Attribution:
         if speaker:
             return Attribution(speaker, "according to", is_anonymous(speaker))
     return NONE
+
+
+@dataclass(frozen=True)
+class Found:
+    """One attribution in a document: character spans of its source, cue and content."""
+
+    source: tuple[int, int] | None
+    cue: tuple[int, int] | None
+    content: tuple[int, int]
+    speaker: str | None
+    verb: str | None
+    anonymous: bool
+    pronoun: bool
+
+
+def _locate(text: str, needle: str | None, start: int = 0) -> tuple[int, int] | None:
+    if not needle:
+        return None
+    at = text.lower().find(needle.lower(), start)
+    return (at, at + len(needle)) if at >= 0 else None
+
+
+def find(text: str) -> list[Found]:
+    """Every attributed sentence of a document, its content being the rest of the sentence."""
+    out = []
+    for sent in sentences.split(text):
+        attr = attribute(sent.text)
+        if attr.speaker is None:
+            continue
+        source = _locate(sent.text, attr.speaker)
+        cue = _locate(sent.text, attr.verb, source[1] if source else 0) or _locate(
+            sent.text, attr.verb
+        )
+        taken = [s for s in (source, cue) if s]
+        lo = min(a for a, _ in taken) if taken else 0
+        hi = max(b for _, b in taken) if taken else 0
+        content = (0, lo) if lo > len(sent.text) - hi else (hi, len(sent.text))
+
+        def shift(span: tuple[int, int] | None, base: int = sent.start) -> tuple[int, int] | None:
+            return (span[0] + base, span[1] + base) if span else None
+
+        out.append(
+            Found(
+                shift(source),
+                shift(cue),
+                (content[0] + sent.start, content[1] + sent.start),
+                attr.speaker,
+                attr.verb,
+                attr.anonymous,
+                attr.pronoun,
+            )
+        )
+    return out
