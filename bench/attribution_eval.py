@@ -109,9 +109,11 @@ def evaluate(
     out: dict[str, float] = {}
     for role in ROLES:
         for kind in ("exact", "overlap"):
-            _, _, out[f"{role}_{kind}_f1"] = f1(
-                counts[f"{role}_{kind}"], counts[f"{role}_pred"], counts[f"{role}_gold"]
-            )
+            (
+                out[f"{role}_{kind}_p"],
+                out[f"{role}_{kind}_r"],
+                out[f"{role}_{kind}_f1"],
+            ) = f1(counts[f"{role}_{kind}"], counts[f"{role}_pred"], counts[f"{role}_gold"])
     out["attributed_recall"] = counts["attributed"] / max(1, counts["statements"])
     return out
 
@@ -138,6 +140,7 @@ def report(name: str, figures: dict[str, float]) -> None:
         print(
             f"  {role:8s} F1 exact {figures[f'{role}_exact_f1']:.3f}"
             f"  overlap {figures[f'{role}_overlap_f1']:.3f}"
+            f" (P {figures[f'{role}_overlap_p']:.3f} R {figures[f'{role}_overlap_r']:.3f})"
         )
     print(f"  attributed to a speaker: {figures['attributed_recall']:.3f}")
 

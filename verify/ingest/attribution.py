@@ -1,71 +1,42 @@
-"""Who is said to say it: the speaker, the reporting verb, and whether the source is unnamed.
+"""Who is said to say what: the source, the cue (reporting words) and the content of each
+attribution in a document.
 
-Heuristics over one sentence, in the forms news copy uses: "X said ...", "..., X said",
-"according to X", "X claimed that", "X posted:", "X added, “...”", titles with names
-("Belgorod Governor Vyacheslav Gladkov"), appositives ("The head of the army, Gen. X,
-said"), and pronoun follow-ups ("he continued") resolved by the caller to the last speaker.
+The words of each sentence are labelled source / cue / content / outside by the tagger
+(verify.ingest.tagger, learned from annotated news). Each run of cue words is one
+attribution: its source is the nearest run of source words before it (or after it: "...,
+said the mayor"), its content the content words on the other side, up to the next
+attribution's words, so "the governor said X, while the ministry blamed Y" is two attributions.
+Quotations carried on in the next sentences extend the content. The source is cut to its noun
+phrase: a relative clause or an appositive after a comma is not the speaker.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from verify.ingest import sentences
+from verify.ingest import sentences, tagger
 
-VERBS = (
-    "said", "says", "say", "claimed", "claims", "claim", "told", "tells", "posted", "posts",
-    "warned", "warns", "noted", "notes", "stated", "states", "announced", "announces", "added",
-    "adds", "insisted", "insists", "denied", "denies", "reported", "reports", "wrote", "writes",
-    "cited", "cites", "alleged", "alleges", "argued", "argues", "confirmed", "confirms",
-    "declared", "declares", "explained", "acknowledged", "admitted", "blamed",
-    "accused", "estimated", "predicted", "suggested", "tweeted", "asserted", "maintained",
-    "spoke", "testified", "revealed", "disclosed", "countered", "conceded",
-)  # fmt: skip
-_VERB_ALT = "|".join(VERBS)
-_AUX = r"(?:(?:has|have|had|also|reportedly|later|earlier|then|again|once)\s+)*"
-_SUBJECT_VERB = re.compile(rf"^(?P<np>.+?)\s+{_AUX}(?P<verb>{_VERB_ALT})\b(?P<rest>.*)$", re.S)
-_TRAILING = re.compile(
-    rf",[”\"’']?\s+(?:(?P<verb1>{_VERB_ALT})\s+(?P<np1>[^,;:]+?)|(?P<np2>[^,;:]+?)\s+"
-    rf"(?P<verb2>{_VERB_ALT}))\s*[.!]?[”\"]?\s*$"
-)
-_ACCORDING = re.compile(r"\baccording to (?P<np>[^,.;:]+)", re.I)
-# "continued" reports speech only after a pronoun ("he continued"); "the strikes continued"
-# is not a quotation.
-_PRONOUN = re.compile(
-    rf"(?:^|,\s*)(?P<np>he|she|they)\s+{_AUX}(?P<verb>{_VERB_ALT}|continued|went on)\b", re.I
-)
-_PASSIVE_END = ("is", "are", "was", "were", "be", "been", "being")
-
-_DISCOURSE = {
-    "however",
-    "meanwhile",
-    "instead",
-    "earlier",
-    "later",
-    "separately",
-    "also",
-    "but",
-    "and",
-    "still",
-    "yet",
-    "moreover",
-    "in addition",
-    "on the other hand",
-    "then",
-    "now",
-    "again",
-}
+PRONOUNS = {"he", "she", "they", "we", "i", "it", "you"}
+"""Sources the caller resolves to an earlier mention."""
+_RELATIVE = {"who", "which", "whose", "whom", "that", "where", "when", "while"}
+_ARTICLES = {"a", "an", "the"}
+_QUOTE_CHARS = "“”\"‘’'"
 _ANONYMOUS_HEADS = {
     "official", "officials", "authorities", "source", "sources", "insider", "insiders",
     "aide", "aides", "diplomat", "diplomats", "people", "residents", "witnesses", "analysts",
-    "experts", "observers", "police", "spokesperson", "spokesman", "spokeswoman",
+    "experts", "observers", "spokesperson", "spokesman", "spokeswoman", "person", "someone",
 }  # fmt: skip
-_ANONYMOUS_WORDS = ("unnamed", "anonymous", "informed source", "a source", "sources said")
-_TIME_PHRASE = re.compile(
-    r"^(?:on|in|at|by|after|before|during|late|early|earlier|later)\b.*$", re.I
-)
-_MAX_SPEAKER_WORDS = 14
+"""Nouns that name a role, not a body: "officials" is unnamed, "the police" is not."""
+_ANONYMOUS_WORDS = ("unnamed", "anonymous", "informed source", "a source", "familiar with")
+_COMMON = {
+    "local", "senior", "top", "some", "several", "many", "government", "military", "security",
+    "western", "eastern", "regional", "city", "state", "federal", "other", "two", "three",
+    "the", "an", "a", "u.s", "u.s.",
+}  # fmt: skip
+_DEMONYM_ENDINGS = ("ian", "ese", "ish", "an", "i", "ic")
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -80,38 +51,27 @@ class Attribution:
 NONE = Attribution(None, None, False)
 
 
-def _has_name(segment: str) -> bool:
-    words = segment.split()
-    return any(w[:1].isupper() for w in words[1:]) or (
-        bool(words)
-        and words[0][:1].isupper()
-        and words[0].lower() not in _DISCOURSE
-        and words[0].lower() not in ("the", "a", "an")
-    )
+@dataclass(frozen=True)
+class Found:
+    """One attribution in a document: character spans of its source, cue and content."""
 
+    source: Span | None
+    cue: Span
+    content: Span | None
+    speaker: str | None
+    verb: str
+    anonymous: bool
+    pronoun: bool
+    sentence: int
+    """Index of the sentence (sentences.split) holding the cue."""
+    last_sentence: int = -1
+    """Index of the last sentence the content reaches (a quotation carried on)."""
 
-def _speaker_from(np: str) -> str | None:
-    """The speaker inside the words before the verb, dropping time phrases and connectives."""
-    segments = [s.strip(" “”\"'") for s in re.split(r"[,;]", np)]
-    segments = [
-        s for s in segments
-        if s and s.lower() not in _DISCOURSE and not _TIME_PHRASE.match(s)
-    ]  # fmt: skip
-    if not segments:
-        return None
-    last = segments[-1]
-    if last.lower() in ("he", "she", "they"):
-        return last.lower()
-    # "Kira Rudik, a member of parliament, posted": prefer the named part of an appositive.
-    if not any(c.isupper() for c in last) and len(segments) > 1 and _has_name(segments[-2]):
-        last = segments[-2]
-    words = last.split()
-    while words and words[0].lower() in _DISCOURSE:
-        words = words[1:]
-    if not words or len(words) > _MAX_SPEAKER_WORDS or words[-1].lower() in _PASSIVE_END:
-        return None
-    speaker = " ".join(words).strip(" “”\"'")
-    return speaker or None
+    @property
+    def extent(self) -> Span:
+        """From the first to the last character of source, cue and content."""
+        spans = [s for s in (self.source, self.cue, self.content) if s]
+        return min(a for a, _ in spans), max(b for _, b in spans)
 
 
 def is_anonymous(speaker: str) -> bool:
@@ -121,102 +81,222 @@ def is_anonymous(speaker: str) -> bool:
     if any(w in low for w in _ANONYMOUS_WORDS):
         return True
     words = re.findall(r"[\w’']+", speaker)
-    if not words or words[-1].lower() not in _ANONYMOUS_HEADS:
+    head = _head_index(words)
+    if head is None or words[head].lower() not in _ANONYMOUS_HEADS:
         return False
-    named = [w for w in words[:-1] if w[:1].isupper() and w.lower() not in _COMMON]
+    named = [w for w in words[:head] if w[:1].isupper() and w.lower() not in _COMMON]
     return all(w.endswith(_DEMONYM_ENDINGS) for w in named)
 
 
-_COMMON = {
-    "local", "senior", "top", "some", "several", "many", "government", "military", "security",
-    "western", "eastern", "regional", "city", "state", "federal", "other", "two", "three",
-    "the", "an", "a", "u.s",
-}  # fmt: skip
-_DEMONYM_ENDINGS = ("ian", "ese", "ish", "an", "i", "ic")
+def _head_index(words: list[str]) -> int | None:
+    """The head noun of "an informed source in the ministry" is "source": before "in/of"."""
+    for k, w in enumerate(words):
+        if k and w.lower() in ("in", "of", "at", "from", "with", "for", "close", "familiar"):
+            return k - 1
+    return len(words) - 1 if words else None
 
 
-def attribute(sentence: str) -> Attribution:
-    text = sentence.strip()
-    pronoun = _PRONOUN.search(text)
-    if pronoun:
-        return Attribution(
-            pronoun.group("np").lower(), pronoun.group("verb").lower(), False, pronoun=True
-        )
-    trailing = _TRAILING.search(text)
-    if trailing:
-        np = trailing.group("np1") or trailing.group("np2")
-        verb = trailing.group("verb1") or trailing.group("verb2")
-        speaker = _speaker_from(np)
-        if speaker and len(speaker.split()) <= 8:
-            return Attribution(speaker, verb.lower(), is_anonymous(speaker))
-    match = _SUBJECT_VERB.match(text)
-    if match:
-        np = match.group("np")
-        # The subject must come before any quotation: "“We won,” he said" is handled above.
-        if "“" not in np.split(",")[-1] or "source" in np.lower():
-            speaker = _speaker_from(np)
-            if speaker and speaker[0].isalpha():
-                if speaker.lower() in ("he", "she", "they"):
-                    return Attribution(
-                        speaker.lower(), match.group("verb").lower(), False, pronoun=True
-                    )
-                return Attribution(speaker, match.group("verb").lower(), is_anonymous(speaker))
-    according = _ACCORDING.search(text)
-    if according:
-        speaker = _speaker_from(according.group("np"))
-        if speaker:
-            return Attribution(speaker, "according to", is_anonymous(speaker))
-    return NONE
+def _runs(labels: list[int], label: int) -> list[Span]:
+    """[start, end) word index runs of one label."""
+    out, start = [], None
+    for i, y in enumerate([*labels, -1]):
+        if y == label and start is None:
+            start = i
+        elif y != label and start is not None:
+            out.append((start, i))
+            start = None
+    return out
 
 
-@dataclass(frozen=True)
-class Found:
-    """One attribution in a document: character spans of its source, cue and content."""
-
-    source: tuple[int, int] | None
-    cue: tuple[int, int] | None
-    content: tuple[int, int]
-    speaker: str | None
-    verb: str | None
-    anonymous: bool
-    pronoun: bool
+_PREPOSITIONS = {"in", "of", "at", "from", "for", "with", "within", "inside", "close", "near"}
+_HEAD_REACH = 6
 
 
-def _locate(text: str, needle: str | None, start: int = 0) -> tuple[int, int] | None:
-    if not needle:
-        return None
-    at = text.lower().find(needle.lower(), start)
-    return (at, at + len(needle)) if at >= 0 else None
+def _with_head(words: list[tagger.Token], labels: list[int], lo: int, hi: int) -> Span:
+    """A source run that starts inside a prepositional phrase ("[an informed source in] the
+    ministry") takes back the head noun phrase before the preposition, up to a comma or cue."""
+    k = lo
+    # A name is not cut in two: "[Interior] Affairs Ministry".
+    while k > 1 and words[k - 1].text[:1].isupper() and labels[k - 1] != 2:
+        k -= 1
+    if k < lo and (words[k - 1].text.lower() not in _ARTICLES | _PREPOSITIONS):
+        k = lo
+    lo = min(lo, k)
+    while k > 0 and words[k - 1].text.lower() in _ARTICLES:
+        k -= 1
+    if k == 0 or words[k - 1].text.lower() not in _PREPOSITIONS:
+        return lo, hi
+    j = k - 1
+    while j > 0 and k - j <= _HEAD_REACH and labels[j - 1] != 2:
+        if words[j - 1].text in (",", ";", ":", "—", "(") or words[j - 1].text.lower() in _RELATIVE:
+            break
+        j -= 1
+    return (j, hi) if j < k - 1 else (lo, hi)
 
 
-def find(text: str) -> list[Found]:
-    """Every attributed sentence of a document, its content being the rest of the sentence."""
-    out = []
-    for sent in sentences.split(text):
-        attr = attribute(sent.text)
-        if attr.speaker is None:
-            continue
-        source = _locate(sent.text, attr.speaker)
-        cue = _locate(sent.text, attr.verb, source[1] if source else 0) or _locate(
-            sent.text, attr.verb
-        )
-        taken = [s for s in (source, cue) if s]
-        lo = min(a for a, _ in taken) if taken else 0
-        hi = max(b for _, b in taken) if taken else 0
-        content = (0, lo) if lo > len(sent.text) - hi else (hi, len(sent.text))
+def _trim_source(words: list[tagger.Token], lo: int, hi: int) -> tuple[int, int]:
+    """The noun phrase of a source run: no relative clause, no trailing appositive, no
+    quotation marks or punctuation at either end."""
+    for k in range(lo + 1, hi):
+        w = words[k].text
+        if w in (",", "(", "—", "–") and k + 1 < hi and words[k + 1].text.lower() in _RELATIVE:
+            hi = k
+            break
+        if w.lower() in _RELATIVE and words[k - 1].text not in ("of",) and k > lo:
+            hi = k
+            break
+    # "The head of the army, Gen. X," -> keep both parts; a trailing comma clause that is all
+    # lower case ("the mayor, speaking on television") is not the name.
+    while hi > lo and not words[hi - 1].text[:1].isalnum():
+        hi -= 1
+    parts = [k for k in range(lo, hi) if words[k].text == ","]
+    if parts:
+        last = parts[-1]
+        tail = [t.text for t in words[last + 1 : hi]]
+        if not any(t[:1].isupper() for t in tail):
+            hi = last
+    while lo < hi and not words[lo].text[:1].isalnum():
+        lo += 1
+    while hi > lo and not words[hi - 1].text[:1].isalnum() and words[hi - 1].text != ".":
+        hi -= 1
+    return lo, hi
 
-        def shift(span: tuple[int, int] | None, base: int = sent.start) -> tuple[int, int] | None:
-            return (span[0] + base, span[1] + base) if span else None
 
+def _sentence(
+    sent: sentences.Sentence, index: int, words: list[tagger.Token], labels: list[int]
+) -> list[Found]:
+    cues = _runs(labels, 2)
+    sources = _runs(labels, 1)
+    contents = _runs(labels, 3)
+    out: list[Found] = []
+    taken: set[Span] = set()
+    for k, (clo, chi) in enumerate(cues):
+        left_edge = cues[k - 1][1] if k else 0
+        right_edge = cues[k + 1][0] if k + 1 < len(cues) else len(words)
+        before = [s for s in sources if left_edge <= s[0] and s[1] <= clo and s not in taken]
+        after = [s for s in sources if chi <= s[0] and s[1] <= right_edge and s not in taken]
+        source = before[-1] if before else (after[0] if after else None)
+        if source:
+            taken.add(source)
+        # Content on the side away from the source; else whichever side has it.
+        right = [c for c in contents if chi <= c[0] and c[1] <= right_edge and c not in taken]
+        left = [c for c in contents if left_edge <= c[0] and c[1] <= clo and c not in taken]
+        # "“...,” said the mayor": a source after the cue has its content before it.
+        side = (left or right) if source is not None and source[0] >= chi else (right or left)
+        if side is right and source is not None and source[0] >= chi:
+            side = [c for c in side if c[0] >= source[1]]
+        if side is left and source is not None and source[1] <= clo:
+            side = [c for c in side if c[1] <= source[0]] or side
+        # A later attribution's source ends this one's content.
+        if side and side is right:
+            stops = [s[0] for s in sources if s[0] >= side[0][0] and s not in taken and s != source]
+            limit = min(stops, default=len(words))
+            side = [c for c in side if c[1] <= limit] or side[:1]
+        taken.update(side)
+        content = (words[side[0][0]].start, words[side[-1][1] - 1].end) if side else None
+        source_span = speaker = None
+        if source:
+            lo, hi = _trim_source(words, *_with_head(words, labels, *source))
+            if lo < hi:
+                source_span = (words[lo].start, words[hi - 1].end)
+                speaker = sent.text[source_span[0] - sent.start : source_span[1] - sent.start]
+                speaker = speaker.strip(_QUOTE_CHARS + " ,")
+                # "The head of the army, Gen. X": the speaker is the name in apposition.
+                named = speaker.rsplit(",", 1)[-1].strip()
+                if named != speaker and any(w[:1].isupper() for w in named.split()):
+                    speaker = named
+        if speaker and not any(ch.isalpha() for ch in speaker):
+            speaker, source_span = None, None
+        cue_words = [w.text for w in words[clo:chi]]
+        cue_text = " ".join(w for w in cue_words if w[:1].isalnum()) or " ".join(cue_words)
+        pronoun = bool(speaker) and speaker.lower() in PRONOUNS  # type: ignore[union-attr]
         out.append(
             Found(
-                shift(source),
-                shift(cue),
-                (content[0] + sent.start, content[1] + sent.start),
-                attr.speaker,
-                attr.verb,
-                attr.anonymous,
-                attr.pronoun,
+                source=source_span,
+                cue=(words[clo].start, words[chi - 1].end),
+                content=content,
+                speaker=speaker,
+                verb=cue_text.lower(),
+                anonymous=bool(speaker) and not pronoun and is_anonymous(speaker or ""),
+                pronoun=pronoun,
+                sentence=index,
+                last_sentence=index,
             )
         )
     return out
+
+
+def _labelled(text: str) -> Iterator[tuple[int, sentences.Sentence, list[tagger.Token], list[int]]]:
+    lexicon = tagger.lexicon()
+    for index, sent in enumerate(sentences.split(text)):
+        words = tagger.tokens(sent.text, sent.start)
+        # A sentence with no reporting word, colon or quotation mark attributes nothing.
+        if not any(
+            lexicon.get(w.text.lower(), 0.0) >= tagger.CUE_MIN or w.text in ':“”"' for w in words
+        ):
+            yield index, sent, words, [0] * len(words)
+            continue
+        keep = tagger.without_scare_quotes([w.text for w in words])
+        kept_words = [words[k].text for k in keep]
+        probs = tagger.tag(kept_words)
+        # After an article comes a noun phrase, never the reporting verb ("an informed source").
+        for k in range(1, len(kept_words)):
+            if kept_words[k - 1].lower() in _ARTICLES:
+                probs[k, 2] = 0.0
+        kept = tagger.decode(probs)
+        labels = [0] * len(words)
+        for k, y in zip(keep, kept, strict=True):
+            labels[k] = y
+        # A dropped quotation mark takes the label of the word it encloses.
+        for k in range(len(words)):
+            if k not in set(keep):
+                labels[k] = (
+                    labels[k + 1]
+                    if k + 1 < len(words) and words[k].text in "“‘"
+                    else (labels[k - 1] if k else 0)
+                )
+        yield index, sent, words, labels
+
+
+def find(text: str) -> list[Found]:
+    """Every attribution of a document, in order."""
+    out: list[Found] = []
+    for index, sent, words, labels in _labelled(text):
+        found = _sentence(sent, index, words, labels)
+        if len(found) > 1 and any(f.content is None for f in found):
+            # A cue with nothing reported beside it, where another has content, is a word of
+            # a source ("an informed source"): relabel it as its neighbours and decode again.
+            for f in found:
+                if f.content is None:
+                    for k, w in enumerate(words):
+                        if f.cue[0] <= w.start < f.cue[1]:
+                            labels[k] = 1
+            found = _sentence(sent, index, words, labels)
+        if not found and out and out[-1].content and out[-1].last_sentence == index - 1:
+            # A quotation carried on into this sentence, with no cue of its own.
+            share = sum(y == 3 for y in labels) / max(1, len(labels))
+            if share >= 0.5:
+                prev = out[-1]
+                last = max(i for i, y in enumerate(labels) if y == 3)
+                out[-1] = Found(
+                    prev.source,
+                    prev.cue,
+                    (prev.content[0], words[last].end),  # type: ignore[index]
+                    prev.speaker,
+                    prev.verb,
+                    prev.anonymous,
+                    prev.pronoun,
+                    prev.sentence,
+                    index,
+                )
+                continue
+        out.extend(found)
+    return out
+
+
+def attribute(sentence: str) -> Attribution:
+    """The first attribution with a speaker in one sentence, or NONE."""
+    for found in find(sentence.strip()):
+        if found.speaker:
+            return Attribution(found.speaker, found.verb, found.anonymous, found.pronoun)
+    return NONE

@@ -13,13 +13,11 @@ from typing import Any
 
 from verify import anchor
 from verify.ids import new_id, stable_id
-from verify.ingest import attribution, grouping, sentences, worthiness
+from verify.ingest import attribution, grouping, sentences, speakers, worthiness
 from verify.ingest.documents import Archived
 from verify.models import Account, Claim, ClaimStatus, Source, SourceKind
 from verify.store import Store
 
-PRONOUN_REACH = 3
-"""A pronoun ("he continued") takes the last named speaker at most this many sentences back."""
 DUPLICATE_SIMILARITY = 0.8
 """An existing claim this alike is the same claim: attach to it instead of adding another."""
 
@@ -34,6 +32,10 @@ class Candidate:
     anonymous: bool
     score: float
     group: str = ""
+    cue: list[int] | None = None
+    """[start, end) of the reporting words in the document text."""
+    content_span: list[int] | None = None
+    """[start, end) of what is reported, in the document text."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -44,6 +46,8 @@ class Candidate:
             "anonymous": self.anonymous,
             "score": round(self.score, 4),
             "group": self.group,
+            "cue": self.cue,
+            "content_span": self.content_span,
         }
 
 
@@ -55,6 +59,18 @@ class Analysis:
     @property
     def groups(self) -> int:
         return len({c.group for c in self.candidates})
+
+
+def _part(text: str, attr: attribution.Found) -> tuple[int, int]:
+    """One attribution's own words in a sentence holding several, without edge punctuation."""
+    start, end = attr.extent
+    while end > start and not text[end - 1].isalnum() and text[end - 1] not in '”"’.)':
+        end -= 1
+    return start, end
+
+
+def _span(span: tuple[int, int] | None) -> list[int] | None:
+    return list(span) if span else None
 
 
 _HEADER = re.compile(r"^(update|updated)\b.*\bgmt\b|^(map|photo|video|source|image)s?:", re.I)
@@ -74,44 +90,45 @@ def extract(text: str, threshold: float = worthiness.THRESHOLD) -> Analysis:
     statements: list[Candidate] = []
     found: list[Candidate] = []
     split = sentences.split(text)
-    last_person: tuple[str, int] | None = None  # (speaker, sentence index)
-    full_names: dict[str, str] = {}  # surname -> the fullest form seen ("Gen. Valerii X")
+    by_sentence: dict[int, list[attribution.Found]] = {}
+    for each in attribution.find(text):
+        for k in range(each.sentence, max(each.sentence, each.last_sentence) + 1):
+            by_sentence.setdefault(k, []).append(each)
+    resolver = speakers.Resolver()
     lead_in: tuple[str, str, int] | None = None  # "X posted:" -> the next paragraph is X's
     for index, sentence in enumerate(split):
-        attr = attribution.attribute(sentence.text)
-        speaker, verb, anonymous = attr.speaker, attr.verb, attr.anonymous
-        if attr.pronoun:
-            # Resolve "he continued" to the last named speaker, if recent and not a group.
-            recent = last_person is not None and index - last_person[1] <= PRONOUN_REACH
-            speaker = (
-                last_person[0] if last_person and recent and attr.speaker in ("he", "she") else None
-            )
-        elif speaker is None and lead_in and sentence.paragraph == lead_in[2] + 1:
-            speaker, verb = lead_in[0], lead_in[1]
-        elif speaker and not anonymous and any(w[:1].isupper() for w in speaker.split()):
-            surname = speaker.split()[-1].lower()
-            known = full_names.get(surname)
-            if known and len(known) > len(speaker):
-                speaker = known
-            else:
-                full_names[surname] = speaker
-        if speaker and not anonymous and not attr.pronoun:
-            last_person = (speaker, index)
-        if speaker and sentence.text.rstrip().endswith(":"):
-            lead_in = (speaker, verb or "said", sentence.paragraph)
-        if not _is_statement(sentence.text):
-            continue
-        statements.append(
-            Candidate(
-                sentence.text,
-                sentence.start,
-                sentence.end,
-                speaker,
-                verb if speaker else None,
-                anonymous if speaker else False,
-                0.0,
-            )
+        attrs = [a for a in by_sentence.get(index, []) if a.speaker]
+        # Two attributions in one sentence are two statements, each its own words.
+        parts: list[tuple[attribution.Found | None, int, int]] = (
+            [(a, *_part(text, a)) for a in attrs]
+            if len(attrs) > 1 and all(a.sentence == index for a in attrs)
+            else [(attrs[0] if attrs else None, sentence.start, sentence.end)]
         )
+        for attr, start, end in parts:
+            speaker = verb = None
+            anonymous = False
+            if attr is not None:
+                verb, anonymous = attr.verb, attr.anonymous
+                speaker = resolver.resolve(attr.speaker, attr.pronoun, anonymous, index)
+            elif lead_in and sentence.paragraph == lead_in[2] + 1:
+                speaker, verb = lead_in[0], lead_in[1]
+            if speaker and sentence.text.rstrip().endswith(":"):
+                lead_in = (speaker, verb or "said", sentence.paragraph)
+            if not _is_statement(sentence.text):
+                continue
+            statements.append(
+                Candidate(
+                    text[start:end],
+                    start,
+                    end,
+                    speaker,
+                    verb if speaker else None,
+                    anonymous if speaker else False,
+                    0.0,
+                    cue=_span(attr.cue if attr and speaker else None),
+                    content_span=_span(attr.content if attr and speaker else None),
+                )
+            )
     # Scored together: the encoder works in batches and re-scores a share of the whole text.
     for cand, score in zip(
         statements, worthiness.scores([c.text for c in statements]), strict=True

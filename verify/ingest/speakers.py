@@ -1,0 +1,54 @@
+"""Who a source is, across a document: pronouns and descriptions resolved to earlier mentions.
+
+"he" takes the last named person a few sentences back; "the ministry" or "Rudik" take the
+most specific earlier mention with the same head word ("Russia's defence ministry",
+"Kira Rudik"). Unnamed sources ("officials") are never resolved to a name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PRONOUN_REACH = 3
+"""A pronoun takes the last named speaker at most this many sentences back."""
+_PERSONAL = {"he", "she"}
+_DETERMINERS = {"the", "this", "that", "a", "an"}
+
+
+def head(speaker: str) -> str:
+    return speaker.split()[-1].lower().strip("’'s,.") if speaker.split() else ""
+
+
+@dataclass
+class Resolver:
+    last_person: tuple[str, int] | None = None
+    mentions: dict[str, str] = field(default_factory=dict)
+    """head word -> the most specific mention seen with it."""
+
+    def resolve(
+        self, speaker: str | None, pronoun: bool, anonymous: bool, index: int
+    ) -> str | None:
+        if speaker is None:
+            return None
+        if pronoun:
+            recent = self.last_person is not None and index - self.last_person[1] <= PRONOUN_REACH
+            if self.last_person and recent and speaker.lower() in _PERSONAL:
+                return self.last_person[0]
+            return None
+        if anonymous:
+            return speaker
+        key = head(speaker)
+        known = self.mentions.get(key)
+        words = speaker.split()
+        described = words[0].lower() in _DETERMINERS or len(words) == 1
+        if known and described and len(known) > len(speaker):
+            speaker = known
+        else:
+            # Every word of a mention finds it again: "the mayor" -> "Belgorod Mayor V. Demidov".
+            for word in speaker.split():
+                w = word.lower().strip("’'s,.")
+                if w and w not in _DETERMINERS and len(speaker) > len(self.mentions.get(w, "")):
+                    self.mentions[w] = speaker
+        if any(w[:1].isupper() for w in speaker.split()):
+            self.last_person = (speaker, index)
+        return speaker
