@@ -13,6 +13,7 @@ phrase: a relative clause or an appositive after a comma is not the speaker.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ PRONOUNS = {"he", "she", "they", "we", "i", "it", "you"}
 """Sources the caller resolves to an earlier mention."""
 _RELATIVE = {"who", "which", "whose", "whom", "that", "where", "when", "while"}
 _ARTICLES = {"a", "an", "the"}
+_BE = {"is", "are", "was", "were", "be", "been", "being"}
+_EXPLETIVE = {"there"}
 _QUOTE_CHARS = "“”\"‘’'"
 _ANONYMOUS_HEADS = {
     "official", "officials", "authorities", "source", "sources", "insider", "insiders",
@@ -37,6 +40,10 @@ _COMMON = {
 }  # fmt: skip
 _DEMONYM_ENDINGS = ("ian", "ese", "ish", "an", "i", "ic")
 Span = tuple[int, int]
+SOURCE_GAP = 3
+CLAUSE_GAP = 8
+"""A source is one run across a clause of at most this many words set off by commas ("the
+doctors, speaking on condition of anonymity, said")."""
 
 
 @dataclass(frozen=True)
@@ -135,52 +142,125 @@ def _with_head(words: list[tagger.Token], labels: list[int], lo: int, hi: int) -
 
 
 def _trim_source(words: list[tagger.Token], lo: int, hi: int) -> tuple[int, int]:
-    """The noun phrase of a source run: no relative clause, no trailing appositive, no
+    """The noun phrase of a source run: no relative clause, no appositive description, no
     quotation marks or punctuation at either end."""
+    while lo < hi and not words[lo].text[:1].isalnum():
+        lo += 1
     for k in range(lo + 1, hi):
         w = words[k].text
-        if w in (",", "(", "—", "–") and k + 1 < hi and words[k + 1].text.lower() in _RELATIVE:
+        if w in (",", "(", "—", "–") and k + 1 < hi and _clause_opener(words[k + 1].text):
             hi = k
             break
-        if w.lower() in _RELATIVE and words[k - 1].text not in ("of",) and k > lo:
+        if w.lower() in _RELATIVE and words[k - 1].text != "of":
             hi = k
             break
-    # "The head of the army, Gen. X," -> keep both parts; a trailing comma clause that is all
-    # lower case ("the mayor, speaking on television") is not the name.
-    while hi > lo and not words[hi - 1].text[:1].isalnum():
+    while hi > lo and not words[hi - 1].text[:1].isalnum() and words[hi - 1].text != ".":
         hi -= 1
+    return lo, hi
+
+
+def _speaker_part(words: list[tagger.Token], lo: int, hi: int) -> tuple[int, int]:
+    """Of a source with commas, the part that names the speaker."""
     parts = [k for k in range(lo, hi) if words[k].text == ","]
     if parts:
         last = parts[-1]
         tail = [t.text for t in words[last + 1 : hi]]
-        if not any(t[:1].isupper() for t in tail):
+        # "Kira Rudik, a member of parliament": the description after the name is not it;
+        # otherwise the part next to the cue is the subject ("via Telegram, the mayor").
+        if not tail or tail[0].lower() in ("a", "an") or not any(t[:1].isalpha() for t in tail):
             hi = last
-    while lo < hi and not words[lo].text[:1].isalnum():
-        lo += 1
+        elif not any(t[:1].isupper() for t in tail) or any(t[:1].isupper() for t in tail[1:]):
+            lo = last + 1
     while hi > lo and not words[hi - 1].text[:1].isalnum() and words[hi - 1].text != ".":
         hi -= 1
     return lo, hi
+
+
+def _merged(words: list[tagger.Token], labels: list[int], runs: list[Span]) -> list[Span]:
+    """A source run holding a relative clause (", who is travelling to") and the run just after
+    it are one source: the tagger may lose a word or two inside the clause, which is cut off
+    later. Other runs stay apart (merging them loses precision on PolNeAR train)."""
+    out: list[Span] = []
+    relative = False  # whether the last run holds a relative clause
+    for run in runs:
+        gap = (out[-1][1], run[0]) if out else (0, 0)
+        clause = (
+            (
+                gap[1] - gap[0] <= CLAUSE_GAP
+                and words[gap[0]].text == ","
+                and _clause_opener(words[gap[0] + 1].text)
+            )
+            if out and gap[1] - gap[0] > 1
+            else False
+        )
+        if (
+            out
+            and ((relative and gap[1] - gap[0] <= SOURCE_GAP) or clause)
+            and 2 not in labels[gap[0] : gap[1]]
+        ):
+            out[-1] = (out[-1][0], run[1])
+        else:
+            out.append(run)
+            relative = _has_relative(words, *run)
+    return out
+
+
+def _clause_opener(word: str) -> bool:
+    """Words that open a clause inside a noun phrase: "who", "which", "speaking", "citing"."""
+    low = word.lower()
+    return low in _RELATIVE or (low.endswith("ing") and len(low) > 4 and low.isalpha())
+
+
+def _has_relative(words: list[tagger.Token], lo: int, hi: int) -> bool:
+    return any(
+        words[k].text == "," and _clause_opener(words[k + 1].text) for k in range(lo, hi - 1)
+    )
 
 
 def _sentence(
     sent: sentences.Sentence, index: int, words: list[tagger.Token], labels: list[int]
 ) -> list[Found]:
     cues = _runs(labels, 2)
-    sources = _runs(labels, 1)
+    sources = _merged(words, labels, _runs(labels, 1))
     contents = _runs(labels, 3)
+    source_starts = [s[0] for s in sources]
+    content_starts = [c[0] for c in contents]
     out: list[Found] = []
     taken: set[Span] = set()
+
+    def within(runs: list[Span], starts: list[int], lo: int, hi: int) -> list[Span]:
+        # Runs between two cues only: each run is looked at for its two neighbouring cues,
+        # so a sentence of many cues costs linear time.
+        first, last = bisect_left(starts, lo), bisect_left(starts, hi)
+        return [r for r in runs[first:last] if r[1] <= hi and r not in taken]
+
     for k, (clo, chi) in enumerate(cues):
         left_edge = cues[k - 1][1] if k else 0
         right_edge = cues[k + 1][0] if k + 1 < len(cues) else len(words)
-        before = [s for s in sources if left_edge <= s[0] and s[1] <= clo and s not in taken]
-        after = [s for s in sources if chi <= s[0] and s[1] <= right_edge and s not in taken]
+        before = within(sources, source_starts, left_edge, clo)
+        after = within(sources, source_starts, chi, right_edge)
         source = before[-1] if before else (after[0] if after else None)
+        if words[clo].text.lower() in _BE or (chi < len(words) and words[chi].text.lower() == "by"):
+            # Passive: "casualties are reported", "was blamed by the army": the words before
+            # the cue are what is reported; the source, if any, follows "by".
+            by = [s for s in after if s[0] > chi and words[s[0] - 1].text.lower() == "by"]
+            source = by[0] if by else None
+        if source and words[source[1] - 1].text.lower() in _ARTICLES:
+            # A noun phrase does not end in an article: "according to the [harbour authority]".
+            end = source[1]
+            while (
+                end < right_edge
+                and end - source[1] < _HEAD_REACH
+                and words[end].text[:1].isalnum()
+                and labels[end] != 2
+            ):
+                end += 1
+            source = (source[0], end)
         if source:
             taken.add(source)
         # Content on the side away from the source; else whichever side has it.
-        right = [c for c in contents if chi <= c[0] and c[1] <= right_edge and c not in taken]
-        left = [c for c in contents if left_edge <= c[0] and c[1] <= clo and c not in taken]
+        right = within(contents, content_starts, chi, right_edge)
+        left = within(contents, content_starts, left_edge, clo)
         # "“...,” said the mayor": a source after the cue has its content before it.
         side = (left or right) if source is not None and source[0] >= chi else (right or left)
         if side is right and source is not None and source[0] >= chi:
@@ -189,7 +269,8 @@ def _sentence(
             side = [c for c in side if c[1] <= source[0]] or side
         # A later attribution's source ends this one's content.
         if side and side is right:
-            stops = [s[0] for s in sources if s[0] >= side[0][0] and s not in taken and s != source]
+            later = within(sources, source_starts, side[0][0], right_edge)
+            stops = [s[0] for s in later if s != source]
             limit = min(stops, default=len(words))
             side = [c for c in side if c[1] <= limit] or side[:1]
         taken.update(side)
@@ -199,13 +280,18 @@ def _sentence(
             lo, hi = _trim_source(words, *_with_head(words, labels, *source))
             if lo < hi:
                 source_span = (words[lo].start, words[hi - 1].end)
-                speaker = sent.text[source_span[0] - sent.start : source_span[1] - sent.start]
+                slo, shi = _speaker_part(words, lo, hi)
+                if slo >= shi:
+                    slo, shi = lo, hi
+                speaker = sent.text[words[slo].start - sent.start : words[shi - 1].end - sent.start]
                 speaker = speaker.strip(_QUOTE_CHARS + " ,")
                 # "The head of the army, Gen. X": the speaker is the name in apposition.
                 named = speaker.rsplit(",", 1)[-1].strip()
                 if named != speaker and any(w[:1].isupper() for w in named.split()):
                     speaker = named
-        if speaker and not any(ch.isalpha() for ch in speaker):
+        if speaker and (
+            not any(ch.isalpha() for ch in speaker) or speaker.split()[0].lower() in _EXPLETIVE
+        ):
             speaker, source_span = None, None
         cue_words = [w.text for w in words[clo:chi]]
         cue_text = " ".join(w for w in cue_words if w[:1].isalnum()) or " ".join(cue_words)
@@ -226,51 +312,63 @@ def _sentence(
     return out
 
 
-def _labelled(text: str) -> Iterator[tuple[int, sentences.Sentence, list[tagger.Token], list[int]]]:
+def _labelled(
+    split: list[sentences.Sentence],
+) -> Iterator[tuple[int, sentences.Sentence, list[tagger.Token], list[int]]]:
     lexicon = tagger.lexicon()
-    for index, sent in enumerate(sentences.split(text)):
-        words = tagger.tokens(sent.text, sent.start)
-        # A sentence with no reporting word, colon or quotation mark attributes nothing.
-        if not any(
+    tokenised = [tagger.tokens(sent.text, sent.start) for sent in split]
+    # A sentence with no reporting word, colon or quotation mark attributes nothing.
+    todo = [
+        k
+        for k, words in enumerate(tokenised)
+        if any(
             lexicon.get(w.text.lower(), 0.0) >= tagger.CUE_MIN or w.text in ':“”"' for w in words
-        ):
-            yield index, sent, words, [0] * len(words)
-            continue
-        keep = tagger.without_scare_quotes([w.text for w in words])
-        kept_words = [words[k].text for k in keep]
-        probs = tagger.tag(kept_words)
-        # After an article comes a noun phrase, never the reporting verb ("an informed source").
-        for k in range(1, len(kept_words)):
-            if kept_words[k - 1].lower() in _ARTICLES:
-                probs[k, 2] = 0.0
-        kept = tagger.decode(probs)
+        )
+    ]
+    keeps = {k: tagger.without_scare_quotes([w.text for w in tokenised[k]]) for k in todo}
+    probs = dict(
+        zip(
+            todo,
+            tagger.tag_many([[tokenised[k][i].text for i in keeps[k]] for k in todo]),
+            strict=True,
+        )
+    )
+    for index, sent in enumerate(split):
+        words = tokenised[index]
         labels = [0] * len(words)
-        for k, y in zip(keep, kept, strict=True):
-            labels[k] = y
-        # A dropped quotation mark takes the label of the word it encloses.
-        for k in range(len(words)):
-            if k not in set(keep):
-                labels[k] = (
-                    labels[k + 1]
-                    if k + 1 < len(words) and words[k].text in "“‘"
-                    else (labels[k - 1] if k else 0)
-                )
+        if index in probs:
+            keep = keeps[index]
+            p = probs[index]
+            # After an article comes a noun phrase, never the reporting verb ("an informed
+            # source").
+            for k in range(1, len(keep)):
+                if words[keep[k - 1]].text.lower() in _ARTICLES:
+                    p[k, 2] = 0.0
+            kept = tagger.decode(p)
+            for k, y in zip(keep, kept, strict=True):
+                labels[k] = y
+            # A dropped quotation mark takes the label of the word it encloses.
+            kept_set = set(keep)
+            for k in range(len(words)):
+                if k not in kept_set:
+                    opening = k + 1 < len(words) and words[k].text in "“‘"
+                    labels[k] = labels[k + 1] if opening else (labels[k - 1] if k else 0)
         yield index, sent, words, labels
 
 
-def find(text: str) -> list[Found]:
-    """Every attribution of a document, in order."""
+def find(text: str, split: list[sentences.Sentence] | None = None) -> list[Found]:
+    """Every attribution of a document, in order; `split` is its sentences, if already split."""
     out: list[Found] = []
-    for index, sent, words, labels in _labelled(text):
+    for index, sent, words, labels in _labelled(sentences.split(text) if split is None else split):
         found = _sentence(sent, index, words, labels)
         if len(found) > 1 and any(f.content is None for f in found):
             # A cue with nothing reported beside it, where another has content, is a word of
             # a source ("an informed source"): relabel it as its neighbours and decode again.
+            starts = [w.start for w in words]
             for f in found:
                 if f.content is None:
-                    for k, w in enumerate(words):
-                        if f.cue[0] <= w.start < f.cue[1]:
-                            labels[k] = 1
+                    for k in range(bisect_left(starts, f.cue[0]), bisect_left(starts, f.cue[1])):
+                        labels[k] = 1
             found = _sentence(sent, index, words, labels)
         if not found and out and out[-1].content and out[-1].last_sentence == index - 1:
             # A quotation carried on into this sentence, with no cue of its own.

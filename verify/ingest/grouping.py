@@ -1,10 +1,11 @@
-"""Competing accounts: which attributed statements speak of the same event.
+"""Competing accounts: which attributed statements by different speakers speak of one event.
 
-Two statements from different speakers form one claim when they are close in the text and
-either one answers the other (a contrastive cue: "however", "a claim", "denied", "blamed")
-and they share what identifies an event: an event word (deaths, strikes, detentions) or a
-number, with a place or name or a second such word. Only nearby statements are compared, so
-the cost grows linearly with the document.
+Two statements from different speakers, close in the text, are accounts of one event when
+they mean nearly the same thing to the sentence encoder (verify.embed) and something in the
+text marks them as two versions of it: the later one answers the earlier (a contrast or a
+denial), one negates what the other affirms, or they name the same number, place or person.
+Only nearby statements are compared, and only those with such a mark are encoded, so the cost
+grows linearly with the document.
 """
 
 from __future__ import annotations
@@ -12,59 +13,74 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from verify.match import terms
+import numpy as np
+
+from verify import embed
 
 WINDOW = 4
 """How many following candidates each one is compared with."""
+SIMILAR = 0.25
+"""Cosine of the encoder's vectors at least this: a statement answering the one just before it
+is about the same event."""
+SIMILAR_SHARED = 0.45
+"""The same, for statements that share specifics (numbers, event words, a name) but where
+neither answers the other: these need to mean more nearly the same thing."""
 
+# How English marks a second version of events: contrastive connectives opening the
+# statement, and verbs of disputing.
 _CONTRAST = re.compile(
-    r"^(however|but|yet|still|instead|in contrast)\b|\b(a claim|denied|denies|deny|disputed|"
-    r"rejected|blamed|blames|contrary to|countered|dismissed)\b",
+    r"^\W*(however|but|yet|still|instead|in contrast|meanwhile)\b|\b(denied|denies|deny|"
+    r"disputed|disputes|rejected|rejects|contrary to|countered|dismissed|contradicted|"
+    r"insisted|blamed|blames|attributed|attributes|while)\b",
     re.I,
 )
+# "A said X, while B said Y" is split in two; the connective stays at the end of the first.
+_CONTRAST_END = re.compile(r"\b(while|but|whereas|yet)\W*$", re.I)
+# One account affirms what the other negates ("the dam was opened" / "had not been opened").
+_NEGATION = re.compile(r"\b(not|no|never|none|nobody|nothing)\b|n’t\b|n't\b", re.I)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
-_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")
-# Event words in different forms count as the same event word.
+_WORD = re.compile(r"[\w’'-]+")
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words not opening a sentence: places, people."""
+    out = set()
+    for m in _WORD.finditer(text):
+        word = m.group()
+        start = m.start()
+        before = text[:start].rstrip()
+        opening = not before or before[-1] in '.!?:“"—'
+        if word[:1].isupper() and not opening and len(word) > 2:
+            out.add(word.rstrip("’'s").lower())
+    return out
+
+
+# Words that name what happened, in their forms: a death toll, an attack, a detention.
 _EVENT = {
-    "kill": "death", "killed": "death", "death": "death", "deaths": "death", "dead": "death",
-    "died": "death", "die": "death", "fatal": "death", "toll": "death",
-    "attack": "attack", "attacks": "attack", "strike": "attack", "strikes": "attack",
-    "shelling": "attack",
-    "detain": "detain", "detained": "detain", "detentions": "detain", "arrested": "detain",
-    "round-up": "detain", "rounded": "detain", "operation": "detain",
+    "kill": "death", "killed": "death", "killing": "death", "death": "death", "deaths": "death",
+    "dead": "death", "died": "death", "die": "death", "toll": "death", "fatalities": "death",
+    "attack": "attack", "attacks": "attack", "attacked": "attack", "strike": "attack",
+    "strikes": "attack", "struck": "attack", "shelling": "attack", "hit": "attack",
+    "detain": "detain", "detained": "detain", "detention": "detain", "detentions": "detain",
+    "arrest": "detain", "arrested": "detain", "arrests": "detain",
+    "wounded": "injury", "injured": "injury", "injuries": "injury",
 }  # fmt: skip
-_NOT_NAMES = {
-    "The",
-    "This",
-    "That",
-    "However",
-    "Officials",
-    "But",
-    "Police",
-    "Russian",
-    "Ukrainian",
-    "Ukraininan",
-    "Russia",
-    "Ukraine",
-}
 
 
-def _signature(text: str) -> tuple[set[str], set[str], set[str], set[str]]:
-    words = set(terms(text))
-    numbers = set(_NUMBER.findall(text))
-    names = {n for n in _NAME.findall(text) if n not in _NOT_NAMES}
-    events = {_EVENT[w] for w in re.findall(r"[\w-]+", text.lower()) if w in _EVENT}
-    return words, numbers, names, events
+def _events(text: str) -> set[str]:
+    return {_EVENT[w] for w in _WORD.findall(text.lower()) if w in _EVENT}
 
 
-def _same_event(a: str, b: str, later: str) -> bool:
-    _, na, pa, ea = _signature(a)
-    _, nb, pb, eb = _signature(b)
-    specific = len(na & nb) + len(ea & eb)
-    if _CONTRAST.search(later) and specific:
-        return True
-    # A shared place or name counts once: two statements about Belgorod need not be one event.
-    return specific + min(1, len(pa & pb)) >= 2
+def _strength(a: str, b: str) -> tuple[bool, bool, int]:
+    """Whether the later statement answers the earlier (a contrast, a denial, a blame),
+    whether one negates what the other affirms, and how many specifics they share (numbers,
+    event words, and a place or person, which counts once)."""
+    answers = bool(_CONTRAST.search(b) or _CONTRAST_END.search(a))
+    negation = bool(_NEGATION.search(a)) != bool(_NEGATION.search(b))
+    shared = len(set(_NUMBER.findall(a)) & set(_NUMBER.findall(b)))
+    shared += len(_events(a) & _events(b))
+    shared += min(1, len(_names(a) & _names(b)))
+    return answers, negation, shared
 
 
 def same_speaker(a: str | None, b: str | None) -> bool:
@@ -84,13 +100,28 @@ def group(texts: Sequence[str], speakers: Sequence[str | None]) -> list[int]:
             i = parent[i]
         return i
 
-    for i in range(len(texts)):
-        if speakers[i] is None:
+    # Cheap marks first; the encoder then confirms that the two speak of the same thing.
+    pairs: list[tuple[int, int, float]] = []
+    for j in range(len(texts)):
+        if speakers[j] is None:
             continue
-        for j in range(i + 1, min(len(texts), i + 1 + WINDOW)):
-            if speakers[j] is None or same_speaker(speakers[i], speakers[j]):
+        nearest = True  # the closest earlier statement by someone else is the one answered
+        for i in range(j - 1, max(-1, j - 1 - WINDOW), -1):
+            if speakers[i] is None or same_speaker(speakers[i], speakers[j]):
                 continue
-            if _same_event(texts[i], texts[j], texts[j]):
+            answers, negation, shared = _strength(texts[i], texts[j])
+            if shared and (answers or negation):
+                pairs.append((i, j, SIMILAR))
+            elif shared >= 2:
+                pairs.append((i, j, SIMILAR_SHARED))
+            elif answers and nearest:
+                pairs.append((i, j, SIMILAR))
+            nearest = False
+    needed = sorted({k for i, j, _ in pairs for k in (i, j)})
+    if needed:
+        vectors = dict(zip(needed, embed.encode([texts[k] for k in needed]), strict=True))
+        for i, j, least in pairs:
+            if float(np.dot(vectors[i], vectors[j])) >= least:
                 parent[find(j)] = find(i)
     roots: dict[int, int] = {}
     return [roots.setdefault(find(i), len(roots)) for i in range(len(texts))]

@@ -91,7 +91,7 @@ def extract(text: str, threshold: float = worthiness.THRESHOLD) -> Analysis:
     found: list[Candidate] = []
     split = sentences.split(text)
     by_sentence: dict[int, list[attribution.Found]] = {}
-    for each in attribution.find(text):
+    for each in attribution.find(text, split):
         for k in range(each.sentence, max(each.sentence, each.last_sentence) + 1):
             by_sentence.setdefault(k, []).append(each)
     resolver = speakers.Resolver()

@@ -15,6 +15,7 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,9 @@ OUTSIDE_PENALTY = 1.0
 (precise, low recall); chosen on PolNeAR train by scripts/train_attribution.py --sweep."""
 TRANSITION_WEIGHT = 0.25
 """How much the label transitions weigh against the word model, which already sees context."""
+QUIET = 0.05
+"""A sentence whose words are all at most this likely to be anything but outside is outside:
+no need to decode it."""
 CUE_MIN = 0.15
 """A word at least this often a cue in the training corpus anchors the context features."""
 
@@ -151,6 +155,9 @@ def features(words: list[str], lexicon: dict[str, float]) -> list[list[str]]:
             f"wn={w}|{nxt}",
             f"ps={shape(words[i - 1]) if i else '<s>'}|{s}",
             f"cp={min(9, int(cue_p * 10))}",
+            f"suf={w[-3:]}",
+            f"nsuf={nxt[-3:]}",
+            f"psuf={prev[-3:]}",
             f"q={inside[i]}|{has_quote}",
             f"first={i == 0}",
         ]
@@ -182,8 +189,22 @@ def features(words: list[str], lexicon: dict[str, float]) -> list[list[str]]:
     return out
 
 
+_IDS: dict[str, int] = {}
+_IDS_MAX = 1 << 20
+
+
 def hashed(names: list[str]) -> list[int]:
-    return [zlib.crc32(name.encode()) & (BUCKETS - 1) for name in names]
+    # Feature names repeat across a text: remember their bucket (bounded, so memory stays flat).
+    ids = _IDS
+    if len(ids) > _IDS_MAX:
+        ids.clear()
+    out = []
+    for name in names:
+        k = ids.get(name)
+        if k is None:
+            k = ids[name] = zlib.crc32(name.encode()) & (BUCKETS - 1)
+        out.append(k)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -203,21 +224,28 @@ def lexicon() -> dict[str, float]:
 
 def tag(words: list[str]) -> np.ndarray:
     """Probabilities of LABELS for each word of one sentence, shape (len(words), 4)."""
-    if not words:
-        return np.zeros((0, len(LABELS)), dtype=np.float32)
+    return tag_many([words])[0]
+
+
+def tag_many(sentences: list[list[str]]) -> list[np.ndarray]:
+    """tag() for several sentences in one pass over the weights."""
     weights, bias, lex, _ = _model()
-    rows = [hashed(f) for f in features(words, lex)]
-    width = max(len(r) for r in rows)
-    index = np.zeros((len(rows), width), dtype=np.int64)
-    mask = np.zeros((len(rows), width, 1), dtype=np.float32)
-    for k, r in enumerate(rows):
-        index[k, : len(r)] = r
-        mask[k, : len(r)] = 1.0
-    scores = (weights[index] * mask).sum(axis=1) + bias
+    ids: list[int] = []
+    starts: list[int] = []
+    sizes = []
+    for words in sentences:
+        sizes.append(len(words))
+        for names in features(words, lex):
+            starts.append(len(ids))
+            ids.extend(hashed(names))
+    if not ids:
+        return [np.zeros((0, len(LABELS)), dtype=np.float32) for _ in sentences]
+    scores = np.add.reduceat(weights[np.array(ids)], np.array(starts), axis=0) + bias
     scores -= scores.max(axis=1, keepdims=True)
     np.exp(scores, out=scores)
     scores /= scores.sum(axis=1, keepdims=True)
-    return scores
+    bounds = np.cumsum([0, *sizes])
+    return [scores[a:b] for a, b in pairwise(bounds)]
 
 
 def decode(probs: np.ndarray) -> list[int]:
@@ -227,6 +255,8 @@ def decode(probs: np.ndarray) -> list[int]:
     n = len(probs)
     if n == 0:
         return []
+    if float(probs[:, 1:].max()) < QUIET:
+        return [0] * n
     logp = np.log(probs + 1e-9)
     logp[:, 0] -= OUTSIDE_PENALTY
     score = logp[0] + trans[-1]

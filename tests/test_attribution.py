@@ -1,0 +1,133 @@
+"""Attribution: source, cue and content of reported statements, on texts written for the tests."""
+
+from __future__ import annotations
+
+import sys
+from types import FrameType
+from typing import Any
+
+import pytest
+
+from tests.news_corpus import CORPUS, NewsText
+from verify.ingest import attribution, pipeline
+
+
+def _spoken(text: str) -> list[tuple[str | None, str, str]]:
+    """(speaker, cue, content) of each attribution in a text."""
+    return [
+        (f.speaker, f.verb, text[f.content[0] : f.content[1]] if f.content else "")
+        for f in attribution.find(text)
+    ]
+
+
+def test_two_attributions_in_one_sentence_are_two_statements() -> None:
+    text = (
+        "The regional governor said a drone hit the school, while the defence ministry "
+        "attributed the damage to falling debris."
+    )
+    found = _spoken(text)
+    assert [(s, c) for s, c, _ in found] == [
+        ("The regional governor", "said"),
+        ("the defence ministry", "attributed"),
+    ]
+    assert "drone hit the school" in found[0][2] and "ministry" not in found[0][2]
+    assert found[1][2].startswith("the damage to falling debris")
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("The president, who is travelling to the region, said: “We will not leave.”",
+         "The president"),
+        ("“We will rebuild,” the mayor said.", "the mayor"),
+        ("The strike hit a school, according to regional governor Oleh Synehubov.",
+         "regional governor Oleh Synehubov"),
+        ("Kira Rudik, a member of parliament, posted: the strikes went on all night.",
+         "Kira Rudik"),
+        ("The head of the army, Gen. Ivo Marr, said the drones were downed.", "Gen. Ivo Marr"),
+    ],
+)  # fmt: skip
+def test_the_speaker_is_the_noun_phrase(text: str, speaker: str) -> None:
+    assert _spoken(text)[0][0] == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No casualties are reported so far.",
+        "There were conflicting reports about whether the bridge was hit.",
+        "Prices rose 4% in March.",
+    ],
+)
+def test_no_speaker_where_nobody_speaks(text: str) -> None:
+    assert all(s is None for s, _, _ in _spoken(text))
+
+
+def test_a_quotation_carried_on_keeps_its_speaker() -> None:
+    text = (
+        "“We have lost the bridge and two villages,” the commander said. “Nobody will "
+        "admit it, but the line has moved ten kilometres in a week.”"
+    )
+    (found,) = attribution.find(text)
+    assert found.speaker == "the commander"
+    assert found.content is not None and text[: found.content[1]].endswith("in a week.”")
+
+
+@pytest.mark.parametrize("news", CORPUS, ids=lambda n: n.style)
+def test_news_corpus_speakers(news: NewsText) -> None:
+    analysis = pipeline.extract(news.text, threshold=0.0)
+    for start, speaker in news.speakers.items():
+        cand = next(c for c in analysis.candidates if c.text.startswith(start))
+        assert cand.speaker == speaker, start
+        if speaker:
+            assert cand.cue and news.text[cand.cue[0] : cand.cue[1]].strip()
+            assert cand.content_span and cand.content_span[1] > cand.content_span[0]
+
+
+@pytest.mark.parametrize("news", CORPUS, ids=lambda n: n.style)
+def test_news_corpus_competing_accounts(news: NewsText) -> None:
+    analysis = pipeline.extract(news.text, threshold=0.0)
+
+    def group_of(start: str) -> str:
+        return next(c.group for c in analysis.candidates if c.text.startswith(start))
+
+    for a, b in news.groups:
+        assert group_of(a) == group_of(b), (a, b)
+    for a, b in news.apart:
+        assert group_of(a) != group_of(b), (a, b)
+
+
+def _work(text: str) -> int:
+    """Lines of verify's ingest code run to attribute a text: a cost that does not depend on
+    the machine's speed or load."""
+    count = 0
+
+    def trace(frame: FrameType, event: str, arg: object) -> Any:
+        nonlocal count
+        if "verify/ingest" not in frame.f_code.co_filename.replace("\\", "/"):
+            return None
+        if event == "line":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        attribution.find(text)
+    finally:
+        sys.settrace(None)
+    return count
+
+
+@pytest.mark.parametrize("filler", [" ", ", ", " ,\t", "“ "])
+def test_cost_grows_linearly_with_runs_of_spaces_and_commas(
+    filler: str,
+) -> None:
+    def text(n: int) -> str:
+        return (
+            f"Officials said {filler * n} the mayor, who{filler * n} said the bridge fell. "
+            + "He said, she said, " * n
+        )
+
+    attribution.find(text(10))  # load the model outside the count
+    small, large = _work(text(200)), _work(text(400))
+    assert large <= 2.2 * small
