@@ -131,3 +131,29 @@ def test_cost_grows_linearly_with_runs_of_spaces_and_commas(
     attribution.find(text(10))  # load the model outside the count
     small, large = _work(text(200)), _work(text(400))
     assert large <= 2.2 * small
+
+
+def test_one_speaker_is_one_source_across_documents(cli, tmp_path) -> None:
+    from verify.models import SourceKind
+    from verify.store import Store
+
+    cb = ["--casebook", str(tmp_path / "c.casebook")]
+    first = tmp_path / "first.txt"
+    second = tmp_path / "second.txt"
+    first.write_text(
+        "The Defence Ministry said on Monday that 40 drones were shot down over Kestrel "
+        "overnight, and officials said no one was hurt.",
+        "utf-8",
+    )
+    second.write_text(
+        "Three people were injured in Kestrel when debris fell on a market, "
+        "the defence ministry said on Tuesday.",
+        "utf-8",
+    )
+    for path in (first, second):
+        assert cli("ingest", str(path), *cb).code == 0
+    with Store.open(tmp_path / "c.casebook") as s:
+        sources = {src.name.lower(): src for src in s.sources()}
+    ministry = [src for name, src in sources.items() if "defence ministry" in name]
+    assert len(ministry) == 1 and ministry[0].kind == SourceKind.organisation
+    assert any(src.kind == SourceKind.unnamed_official for src in sources.values())

@@ -15,7 +15,7 @@ from verify import anchor
 from verify.ids import new_id, stable_id
 from verify.ingest import attribution, grouping, sentences, speakers, worthiness
 from verify.ingest.documents import Archived
-from verify.models import Account, Claim, ClaimStatus, Source, SourceKind
+from verify.models import Account, Claim, ClaimStatus, Source
 from verify.store import Store
 
 DUPLICATE_SIMILARITY = 0.8
@@ -178,25 +178,11 @@ def _source_for(
     """The source record for a speaker, and whether it is new (one per name, reused)."""
     if not name:
         return None, False
-    sid = stable_id("s", name.lower())
+    # "The defence ministry" in one article and "the defence ministry" in another are one.
+    sid = stable_id("s", speakers.key(name))
     if sid in known:
         return known[sid], False
-    kind = SourceKind.unknown if anonymous else SourceKind.person
-    if any(
-        w in name.lower()
-        for w in (
-            "ministry",
-            "government",
-            "authorities",
-            "officials",
-            "office",
-            "police",
-            "army",
-            "department",
-            "agency",
-        )
-    ):
-        kind = SourceKind.organisation
+    kind = speakers.kind_of(name, anonymous)
     source = Source(id=sid, name=name, kind=kind, grade="F", anonymous=anonymous)
     known[sid] = source
     return source, True
