@@ -16,12 +16,19 @@ from collections.abc import Sequence
 import numpy as np
 
 from verify import embed
+from verify.match import terms
 
 WINDOW = 4
 """How many following candidates each one is compared with."""
 SIMILAR = 0.25
 """Cosine of the encoder's vectors at least this: a statement answering the one just before it
 is about the same event."""
+ENCODE_MIN = 200
+ENCODE_SHARE = 10
+"""At most max(ENCODE_MIN, 1/ENCODE_SHARE of the statements) are encoded (milliseconds each);
+past that, the share of words two statements have in common stands in for the encoder."""
+LEXICAL_SCALE = 0.5
+"""Word overlap (Jaccard) needed, as a share of the cosine that would be."""
 SIMILAR_SHARED = 0.45
 """The same, for statements that share specifics (numbers, event words, a name) but where
 neither answers the other: these need to mean more nearly the same thing."""
@@ -118,10 +125,17 @@ def group(texts: Sequence[str], speakers: Sequence[str | None]) -> list[int]:
                 pairs.append((i, j, SIMILAR))
             nearest = False
     needed = sorted({k for i, j, _ in pairs for k in (i, j)})
-    if needed:
+    if needed and len(needed) <= max(ENCODE_MIN, len(texts) // ENCODE_SHARE):
         vectors = dict(zip(needed, embed.encode([texts[k] for k in needed]), strict=True))
         for i, j, least in pairs:
             if float(np.dot(vectors[i], vectors[j])) >= least:
+                parent[find(j)] = find(i)
+    elif needed:
+        # Too many to encode quickly (a book-length text): shared words decide instead.
+        words = {k: set(terms(texts[k])) for k in needed}
+        for i, j, least in pairs:
+            union = words[i] | words[j]
+            if union and len(words[i] & words[j]) / len(union) >= least * LEXICAL_SCALE:
                 parent[find(j)] = find(i)
     roots: dict[int, int] = {}
     return [roots.setdefault(find(i), len(roots)) for i in range(len(texts))]
