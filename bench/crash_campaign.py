@@ -1,9 +1,10 @@
 """The long crash campaign: hundreds of real `verify` writes killed with SIGKILL.
 
     python bench/crash_campaign.py [ROUNDS]     (default 400: well over 200 of them killed)
-Prints how many processes were killed mid-run, how many writes were acknowledged, and every
-acknowledged write that went missing or check failure (there must be none). `verify check`
-runs after every 20 rounds as well as at the end.
+Prints how many processes were killed mid-run, how many commands were acknowledged (per kind:
+verdict, import, ingest, config, backup, restore, migrate), and every acknowledged write that
+went missing, every instant without a casebook, or check failure (there must be none).
+`verify check` runs after every 20 rounds as well as at the end.
 """
 
 from __future__ import annotations
@@ -38,9 +39,13 @@ def main() -> int:
         print(
             f"{campaign.rounds} rounds in {time.perf_counter() - t0:.0f} s: "
             f"{campaign.killed} processes killed mid-run, "
-            f"{len(campaign.acknowledged)} writes acknowledged, "
+            f"{sum(campaign.acked.values())} commands acknowledged, "
             f"{checks} integrity checks, {failures} with problems"
         )
+        for kind in sorted(campaign.counts):
+            print(
+                f"  {kind}: {campaign.counts[kind]} run, {campaign.acked.get(kind, 0)} acknowledged"
+            )
     return 1 if failures else 0
 
 

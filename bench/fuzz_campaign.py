@@ -3,7 +3,9 @@
     python bench/fuzz_campaign.py [EXAMPLES] [-k NAME]
 Runs pytest on tests/test_fuzz.py with the `campaign` hypothesis profile (binary, invalid
 UTF-8, NUL, RTL overrides, ANSI escapes, Rich markup, markdown/HTML injection, deep JSON,
-a 10 MB line), and prints pytest's summary. Exit status is pytest's.
+a 10 MB line; escape sequences through the CLI's output, ClaimReview script breakout,
+declared charsets, redirects to any address), and prints pytest's summary.
+`-k escape` (pytest's -k) picks routes. Exit status is pytest's.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ async def main() -> None:
         app = make_app(
             book, Path(tmp) / "state.json", watch_interval=0, keymap_path=Path(tmp) / "none.json"
         )
-        async with app.run_test(size=(120, 36)) as pilot:
+        async with app.run_test(size=(140, 42)) as pilot:
             await pilot.pause()
             svg = app.export_screenshot(title="verify demo")
     (ROOT / "docs" / "screenshot.svg").write_text(svg, "utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,8 +19,45 @@ from verify.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+"""The team's shared data (seed article, evaluation sets), kept beside the checkout, never in it."""
 SEED = SHARED / "seed" / "ukraine-live-blog-2024-01-03.txt"
+EVAL = SHARED / "eval"
 SAMPLE = REPO / "casebook" / "sample.casebook.json"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+LIVEBLOG = FIXTURES / "liveblog.txt"
+"""A live blog written for the tests: competing accounts, a rising toll, an unnamed source."""
+IN_CI = os.environ.get("CI", "").lower() in ("true", "1")
+
+
+def need_shared(path: Path) -> Path:
+    """`path` inside ../shared, or skip saying what is missing (a failure under CI=true).
+
+    A fresh clone has no ../shared: the tests that measure on the seed article or the
+    evaluation data then skip, and CI, which always has it, must not skip them quietly.
+    """
+    where = path.relative_to(SHARED.parent)
+    need(
+        path.exists(),
+        f"needs ../{where}, the shared data kept beside the checkout (not in the repository: "
+        "research licences); put the team's shared/ folder next to this checkout to run it",
+    )
+    return path
+
+
+def need(present: bool, message: str) -> None:
+    """Skip saying what is missing and how to get it, unless under CI=true: there, a fail."""
+    if present:
+        return
+    if IN_CI:
+        pytest.fail(f"CI: {message}", pytrace=False)
+    pytest.skip(message)
+
+
+def need_module(name: str, install: str) -> None:
+    """An optional Python package (CI installs them all)."""
+    import importlib.util
+
+    need(importlib.util.find_spec(name) is not None, f"needs the {name} package: {install}")
 
 
 @pytest.fixture(autouse=True)

@@ -45,8 +45,10 @@ def run_and_kill(path: Path, start: int, rng: random.Random) -> list[int]:
 
     reader = threading.Thread(target=read)
     reader.start()
-    deadline = time.monotonic() + 10
-    while not acked and time.monotonic() < deadline:  # let it get going
+    # Ready when it has acknowledged a first write; only then does the random kill time start,
+    # however long the start took on a busy machine.
+    deadline = time.monotonic() + 120
+    while not acked and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     time.sleep(rng.uniform(0.0, 0.3))
     proc.send_signal(signal.SIGKILL)

@@ -9,7 +9,7 @@ import pytest
 
 from tests.anchor_cases import cases, score
 from tests.cli_helpers import tamper
-from tests.conftest import SEED
+from tests.conftest import LIVEBLOG
 from verify import anchor, grading
 from verify.models import (
     Account,
@@ -32,16 +32,16 @@ def test_quality_on_seed_and_written_texts() -> None:
 
 
 def test_selector_keeps_32_characters_of_context() -> None:
-    text = SEED.read_text("utf-8")
-    start = text.index("25 people")
+    text = LIVEBLOG.read_text("utf-8")
+    start = text.index("14 people")
     quote, position = anchor.describe(text, start, start + 9)
-    assert quote.exact == "25 people" and len(quote.prefix) == len(quote.suffix) == 32
+    assert quote.exact == "14 people" and len(quote.prefix) == len(quote.suffix) == 32
     assert (position.start, position.end) == (start, start + 9)
 
 
 def test_reanchoring_follows_an_edited_document() -> None:
-    text = SEED.read_text("utf-8")
-    start = text.index("Belgorod Mayor Valentin Demidov")
+    text = LIVEBLOG.read_text("utf-8")
+    start = text.index("Merovo Mayor Lidia Ferenc")
     sel = anchor.selector_for("0" * 64, text, start, start + 60)
     # Text inserted before the passage: the stored position is stale, the exact text is not.
     moved = "CORRECTION: an earlier version misnamed a region.\n" + text
@@ -49,7 +49,7 @@ def test_reanchoring_follows_an_edited_document() -> None:
     assert again.status is AnchorStatus.exact
     assert again.position is not None and again.position.start == start + 50
     # A word of the passage changed: found approximately, near the right place.
-    edited = moved.replace("Valentin Demidov", "Valentin Demydov")
+    edited = moved.replace("Lidia Ferenc", "Lidia Ferenz")
     fuzzy = anchor.reanchor(sel, edited)
     assert fuzzy.status is AnchorStatus.fuzzy and 90 <= fuzzy.score < 100
     assert fuzzy.position is not None and abs(fuzzy.position.start - (start + 50)) <= 3
@@ -66,29 +66,31 @@ def test_repeated_quote_is_told_apart_by_context() -> None:
 
 
 def test_quote_cli_catches_a_misquote(cli, tmp_path: Path) -> None:
-    src = SEED
+    src = LIVEBLOG
     exact = cli(
         "quote",
         "--source",
         str(src),
         "--quote",
-        "air defenses downed 72 of 83 Russian missiles",
+        "air defences intercepted 41 of 47 drones overnight",
         "--json",
     ).json_lines()[0]
     text = src.read_text("utf-8")
     assert exact["found"] and exact["exact"] and exact["score"] == 100
-    assert text[exact["start"] : exact["end"]] == "air defenses downed 72 of 83 Russian missiles"
+    assert (
+        text[exact["start"] : exact["end"]] == "air defences intercepted 41 of 47 drones overnight"
+    )
     misquote = cli(
         "quote",
         "--source",
         str(src),
         "--quote",
-        "air defenses downed 78 of 83 Russian missiles",
+        "air defences intercepted 44 of 47 drones overnight",
         "--json",
     ).json_lines()[0]
     assert misquote["found"] and not misquote["exact"] and misquote["score"] < 100
     assert abs(misquote["start"] - exact["start"]) <= 3
-    human = cli("quote", "--source", str(src), "--quote", "downed 78 of 83")
+    human = cli("quote", "--source", str(src), "--quote", "intercepted 44 of 47")
     assert human.code == 0 and "approximate" in human.out
     missing = cli("quote", "--source", str(src), "--quote", "The moon landing was staged.")
     assert missing.code == 1 and "not found" in missing.out
@@ -99,14 +101,14 @@ def test_quote_cli_reads_json_lines(cli) -> None:
         "\n".join(
             json.dumps(x)
             for x in [
-                {"id": "a", "quote": "killed by Ukrainian attacks"},
-                {"id": "b", "quote": "killed by Ukranian attacks"},
+                {"id": "a", "quote": "killed by Kalvarian shelling"},
+                {"id": "b", "quote": "killed by Kalvarain shelling"},
                 {"id": "c", "quote": "nothing like this appears anywhere in it at all"},
             ]
         )
         + "\n"
     )
-    res = cli("quote", "--source", str(SEED), stdin=lines)
+    res = cli("quote", "--source", str(LIVEBLOG), stdin=lines)
     rows = {r["id"]: r for r in res.json_lines()}
     assert rows["a"]["exact"] and rows["b"]["found"] and not rows["b"]["exact"]
     assert not rows["c"]["found"] and rows["c"]["start"] is None
@@ -120,7 +122,7 @@ def test_quote_cli_reads_json_lines(cli) -> None:
     ],
 )
 def test_quote_cli_bad_quotes(cli, args, message) -> None:
-    res = cli("quote", "--source", str(SEED), *args)
+    res = cli("quote", "--source", str(LIVEBLOG), *args)
     assert res.code == 1 and message in res.err
 
 

@@ -154,7 +154,7 @@ def test_corrupt_and_future_casebooks(cli, tmp_path: Path, sample_path: Path) ->
     assert res.code == 1 and "not a casebook" in res.err
     assert bad.read_bytes() == b"garbage" * 100
 
-    tamper(sample_path, "UPDATE meta SET value='7' WHERE key='schema_version'")
+    tamper(sample_path, "UPDATE meta SET value='99' WHERE key='schema_version'")
     res = cli("list", "--casebook", str(sample_path))
     assert res.code == 1 and "newer than this verify" in res.err
 

@@ -12,12 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, need
 
 VERIFY = Path(sys.executable).parent / "verify"
-pytestmark = pytest.mark.skipif(
-    shutil.which("tmux") is None or not VERIFY.exists(), reason="needs tmux and installed verify"
-)
 
 
 class Tmux:
@@ -75,6 +72,8 @@ class Tmux:
 
 @pytest.fixture
 def tmux(tmp_path: Path, isolated_home: Path):
+    need(shutil.which("tmux") is not None, "needs tmux: apt-get install tmux (CI's .ci/run does)")
+    need(VERIFY.exists(), "needs the installed verify command: pip install '.[test]'")
     env = {k: os.environ[k] for k in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "HOME")}
     env.update({"VERIFY_ACTOR": "e2e", "TERM": "xterm-256color", "COLORTERM": "truecolor"})
     t = Tmux(f"verify-e2e-{os.getpid()}", env)

@@ -157,3 +157,167 @@ def test_markdown_export_stays_inert(text: str, rationale: str) -> None:
     html = MarkdownIt("commonmark", {"html": True}).enable("table").render(report)
     assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
     assert html.count("<h1>") == 1 and html.count("<table>") == 3
+
+
+ESCAPES = [
+    "\x1b[2J",
+    "\x1b]0;title\x07",
+    "\x1b]8;;http://x\x1b\\l\x1b]8;;\x1b\\",
+    "\x1b]52;c;eA==\x07",
+]
+ESCAPES += ["\x9b31m", "\x9d0;t\x9c", "\x1bP$q\x1b\\", "\x1b"]
+escape_text = st.lists(
+    st.one_of(st.sampled_from(ESCAPES), hostile_text), min_size=1, max_size=6
+).map("".join)
+
+
+@FUZZ
+@given(evil=escape_text)
+def test_escape_sequences_never_reach_the_terminal(cli, evil: str) -> None:
+    from datetime import UTC, datetime
+
+    from verify.models import Claim, Verdict
+
+    now = datetime(2024, 1, 3, tzinfo=UTC)
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "e.casebook"
+        with Store.open(book, actor=evil) as store:
+            store.add_claim(
+                Claim(
+                    id="c-esc1",
+                    text=f"x{evil}",
+                    claimant=evil,
+                    tags=[evil],
+                    verdict=Verdict(label=evil or "x", rationale=evil, reviewer=evil, at=now),
+                    created=now,
+                    updated=now,
+                )
+            )
+        for argv in (["list"], ["show", "c-esc1"], ["match", "x"], ["check"], ["export"]):
+            res = cli(*argv, "--casebook", str(book))
+            for ch in ("\x1b", "\x9b", "\x9d"):
+                assert ch not in res.out and ch not in res.err, argv
+
+
+@FUZZ
+@given(text=hostile_text, name=hostile_text, rationale=hostile_text)
+def test_claimreview_never_breaks_out_of_its_script(text: str, name: str, rationale: str) -> None:
+    from datetime import UTC, datetime
+    from html.parser import HTMLParser
+
+    from verify.models import Claim, Settings, Verdict
+    from verify.report import claimreview
+
+    now = datetime(2024, 1, 3, tzinfo=UTC)
+    claim = Claim(
+        id="c-cr1",
+        text=f"{text}</script><script>x</script>",
+        claimant=name,
+        extra={"url": name, "appearance": [name, {"url": text, "@id": rationale}]},
+        verdict=Verdict(label="false", rationale=rationale, reviewer=name, at=now),
+        created=now,
+        updated=now,
+    )
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "s.casebook") as store:
+        settings_ = Settings(name=name, publisher_name=name, scale=store.settings().scale)
+    out = claimreview.export_text([claim], settings_, {})
+    starts: list[str] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs) -> None:
+            starts.append(tag)
+
+    Parser().feed(f'<script type="application/ld+json">{out}</script>')
+    assert starts == ["script"]
+    data = json.loads(out)[0]
+    assert data["claimReviewed"] == claim.text
+    for url in [data.get("url")] + [
+        a.get("url") for a in data["itemReviewed"].get("appearance", [])
+    ]:
+        assert url is None or url.startswith(("http://", "https://"))
+
+
+@FUZZ
+@given(
+    text=st.text(min_size=1, max_size=200),
+    encoding=st.sampled_from(["cp1251", "koi8-r", "latin-1", "utf-16", "utf-8"]),
+    declared=st.booleans(),
+    html=st.booleans(),
+)
+def test_declared_charsets_decode_or_refuse_in_one_line(
+    text: str, encoding: str, declared: bool, html: bool
+) -> None:
+    from datetime import UTC, datetime
+
+    from verify.errors import VerifyError
+    from verify.ingest import documents
+
+    try:
+        raw = text.encode(encoding)
+    except UnicodeEncodeError:
+        return
+    media = ("text/html" if html else "text/plain") + (f"; charset={encoding}" if declared else "")
+    try:
+        archived = documents.archive(raw, "page", media, retrieved=datetime.now(UTC))
+    except VerifyError as exc:
+        assert "\n" not in str(exc)
+        return
+    if declared and not html and encoding != "utf-16":
+        assert (
+            archived.document.text.strip() == text.replace("\r\n", "\n").replace("\r", "\n").strip()
+        )
+
+
+@FUZZ
+@given(
+    location=st.one_of(
+        hostile_text,
+        st.sampled_from(
+            [
+                "ftp://127.0.0.1:9/x",
+                "file:///etc/passwd",
+                "javascript:x",
+                "//evil.example/",
+                "data:,x",
+                "/loop",
+            ]
+        ),
+    )
+)
+def test_redirects_to_anything_are_checked_before_following(location: str) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from verify.errors import VerifyError
+    from verify.ingest.fetch import fetch
+
+    requests: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_response(302)
+            self.send_header(
+                "Location",
+                location.encode("latin-1", "replace")
+                .decode("latin-1")
+                .replace("\r", "")
+                .replace("\n", ""),
+            )
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        try:
+            fetch(f"http://127.0.0.1:{server.server_address[1]}/", timeout=5)
+        except VerifyError as exc:
+            assert "\n" not in str(exc)
+        assert len(requests) <= 6  # the first request and at most five redirects
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -3,62 +3,140 @@
 from __future__ import annotations
 
 import http.server
+import importlib.util
+import json
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.cli_helpers import digest
-from tests.conftest import SEED
+from tests.conftest import EVAL, LIVEBLOG, REPO, SEED, need_module, need_shared
 from verify.ingest import attribution, pipeline, sentences, worthiness
 from verify.store import Store
 
 
+@dataclass(frozen=True)
+class Blog:
+    """A live blog and what ingest must find in it: each pair is (statement start, speaker)."""
+
+    path: Path
+    shared: bool
+    claim: tuple[str, str]
+    """A named official's account of deaths..."""
+    rebuttal: tuple[str, str]
+    """...and the other side's unnamed officials blaming someone else for them."""
+    official: str
+    informed: str
+    """Officials explain an operation; an "informed source" gives another reason for it."""
+    general: tuple[str, str]
+    post: tuple[str, str]
+    """The paragraph after "X posted:"."""
+    appeal: tuple[str, str]
+    """The paragraph after "she/he continued ...:", resolved to the last named speaker."""
+    trailing: tuple[str, str]
+    """", authorities said." at the end: an unnamed source."""
+    caption: str
+    restated: str
+    """A later report repeating the blog's first statement, attributed."""
+    candidates: int
+    """At least this many statements are proposed."""
+
+
+BLOGS = {
+    # Written for these tests (places and people invented), so a clone tests ingest alone.
+    "written": Blog(
+        path=LIVEBLOG,
+        shared=False,
+        claim=("On Thursday, Merovo Governor", "Merovo Governor Ilya Sabrov"),
+        rebuttal=("Kalvarian officials said", "Kalvarian officials"),
+        official="Officials said the detentions",
+        informed="However, an “informed source”",
+        general=("The commander of Kalvaria’s", "Gen. Oskar Brandt"),
+        post=("In the past fortnight, Dornland", "Marta Lindqvist"),
+        appeal=("Every additional interceptor", "Kalvarian President Helena Varga"),
+        trailing=("Two people were wounded", "Dornish authorities"),
+        caption="Volunteers clear glass",
+        restated="The Northern Council has frozen the assets of the Dornish state shipping firm "
+        "Velmar Lines and its director Anton Keshek, council officials said.",
+        candidates=15,
+    ),
+    # The seed article (in ../shared): the same behaviour on real copy.
+    "seed": Blog(
+        path=SEED,
+        shared=True,
+        claim=("On Saturday, Belgorod Governor", "Belgorod Governor Vyacheslav Gladkov"),
+        rebuttal=("Ukraininan officials said", "Ukraininan officials"),
+        official="Officials said the round-up",
+        informed="However, an “informed source”",
+        general=("The head of Ukraine’s military", "Gen. Valerii Zalushnyi"),
+        post=("In the past week, Russia’s attacks", "Kira Rudik"),
+        appeal=("Each additional air defense system", "Ukraine President Volodymyr Zelenskiy"),
+        trailing=("One person was killed", "Russian authorities"),
+        caption="A school in Ukraine’s second city",
+        restated="The European Union has sanctioned the Russian State firm Alrosa, the world’s "
+        "largest diamond mining company, and its chief executive officer Pavel Marinychev, "
+        "Brussels officials said.",
+        candidates=20,
+    ),
+}
+
+
+@pytest.fixture(scope="module", params=list(BLOGS))
+def blog(request: pytest.FixtureRequest) -> Blog:
+    found: Blog = BLOGS[request.param]
+    if found.shared:
+        need_shared(found.path)
+    return found
+
+
 @pytest.fixture(scope="module")
-def seed_analysis() -> pipeline.Analysis:
-    return pipeline.extract(SEED.read_text("utf-8"))
+def analysis(blog: Blog) -> pipeline.Analysis:
+    return pipeline.extract(blog.path.read_text("utf-8"))
 
 
 def _by_start(analysis: pipeline.Analysis, prefix: str) -> pipeline.Candidate:
     return next(c for c in analysis.candidates if c.text.startswith(prefix))
 
 
-def test_seed_competing_accounts_are_grouped(seed_analysis) -> None:
-    gov = _by_start(seed_analysis, "On Saturday, Belgorod Governor")
-    ua = _by_start(seed_analysis, "Ukraininan officials said")
-    assert gov.speaker == "Belgorod Governor Vyacheslav Gladkov" and gov.verb == "said"
-    assert ua.speaker == "Ukraininan officials" and ua.anonymous
-    assert gov.group == ua.group
-    official = _by_start(seed_analysis, "Officials said the round-up")
-    informed = _by_start(seed_analysis, "However, an “informed source”")
+def test_competing_accounts_are_grouped(blog: Blog, analysis: pipeline.Analysis) -> None:
+    claim = _by_start(analysis, blog.claim[0])
+    rebuttal = _by_start(analysis, blog.rebuttal[0])
+    assert claim.speaker == blog.claim[1] and claim.verb == "said" and not claim.anonymous
+    assert rebuttal.speaker == blog.rebuttal[1] and rebuttal.anonymous
+    assert claim.group == rebuttal.group
+    official = _by_start(analysis, blog.official)
+    informed = _by_start(analysis, blog.informed)
     assert official.group == informed.group
     assert informed.anonymous and "informed source" in (informed.speaker or "")
     # Unrelated statements stay apart.
-    zal = _by_start(seed_analysis, "The head of Ukraine’s military")
-    assert zal.group not in (gov.group, official.group)
-    assert len({c.group for c in seed_analysis.candidates if c.group == gov.group}) == 1
+    general = _by_start(analysis, blog.general[0])
+    assert general.group not in (claim.group, official.group)
+    assert [c.group for c in analysis.candidates].count(claim.group) == 2
 
 
-def test_seed_attribution_forms(seed_analysis) -> None:
-    text = SEED.read_text("utf-8")
-    zal = _by_start(seed_analysis, "The head of Ukraine’s military")
-    assert zal.speaker == "Gen. Valerii Zalushnyi"
-    assert text[zal.start : zal.end] == zal.text  # spans index the document text
-    # "Kira Rudik ... posted:" attributes the post that follows.
-    post = _by_start(seed_analysis, "In the past week, Russia’s attacks")
-    assert post.speaker == "Kira Rudik" and post.verb == "posted"
+def test_attribution_forms(blog: Blog, analysis: pipeline.Analysis) -> None:
+    text = blog.path.read_text("utf-8")
+    general = _by_start(analysis, blog.general[0])
+    assert general.speaker == blog.general[1]  # "The head of X, Gen. Y, said"
+    assert text[general.start : general.end] == general.text  # spans index the document text
+    # "X, a member of parliament, posted:" attributes the paragraph that follows.
+    post = _by_start(analysis, blog.post[0])
+    assert post.speaker == blog.post[1] and post.verb == "posted"
     # "he continued ...:" resolves to the last named speaker.
-    appeal = _by_start(seed_analysis, "Each additional air defense system")
-    assert appeal.speaker == "Ukraine President Volodymyr Zelenskiy"
-    trailing = _by_start(seed_analysis, "One person was killed")
-    assert trailing.speaker == "Russian authorities" and trailing.anonymous
+    appeal = _by_start(analysis, blog.appeal[0])
+    assert appeal.speaker == blog.appeal[1]
+    trailing = _by_start(analysis, blog.trailing[0])
+    assert trailing.speaker == blog.trailing[1] and trailing.anonymous
 
 
-def test_headers_and_captions_are_not_claims(seed_analysis) -> None:
-    texts = [c.text for c in seed_analysis.candidates]
+def test_headers_and_captions_are_not_claims(blog: Blog, analysis: pipeline.Analysis) -> None:
+    texts = [c.text for c in analysis.candidates]
     assert not any(t.startswith("UPDATE") or t.startswith("Map:") for t in texts)
-    assert not any(t.startswith("A school in Ukraine’s second city") for t in texts)
+    assert not any(t.startswith(blog.caption) for t in texts)
+    assert not any(t.endswith("posted:") for t in texts)  # a lead-in, not a statement
 
 
 @pytest.mark.parametrize(
@@ -101,8 +179,35 @@ def test_sentence_offsets_survive_abbreviations() -> None:
 def test_checkworthiness_scores() -> None:
     assert worthiness.score("The unemployment rate fell to 3.5 percent last year.") > 0.8
     assert worthiness.score("Thank you all, and good night.") < 0.2
-    figures = worthiness.cross_validation()
-    assert figures["f1"] >= 0.8 and set(figures) >= {"precision", "recall", "f1"}
+
+
+@pytest.mark.slow
+def test_checkworthiness_f1_on_claimbuster() -> None:
+    """The training recipe generalises, and the shipped weights are the ones it makes."""
+    data = json.loads(
+        need_shared(EVAL / "check-worthiness" / "claimbuster_train.json").read_text("utf-8")
+    )
+    need_module("sklearn", "pip install '.[train]'")
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    spec = importlib.util.spec_from_file_location(
+        "train_checkworthiness", REPO / "scripts" / "train_checkworthiness.py"
+    )
+    assert spec is not None and spec.loader is not None
+    train = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train)
+    texts = [d["text"] for d in data]
+    labels = [int(d["label"]) for d in data]
+    # Held out: 5-fold cross-validation of the word model (README: F1 0.763).
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    held_out = cross_val_predict(train.pipeline(), texts, labels, cv=folds, method="predict_proba")
+    cv_f1 = f1_score(labels, held_out[:, 1] >= worthiness.THRESHOLD)
+    assert cv_f1 >= 0.75
+    # The shipped word model, trained on all of it, does at least as well on what it saw: a
+    # stale or mis-read weights file would not.
+    shipped = [worthiness.word_score(t) >= worthiness.THRESHOLD for t in texts]
+    assert f1_score(labels, shipped) >= cv_f1
 
 
 def test_the_encoder_settles_what_the_word_model_is_unsure_of() -> None:
@@ -125,24 +230,25 @@ def test_a_long_text_has_only_its_most_uncertain_share_rescored() -> None:
     assert all(abs(many[i] - 0.5) <= cutoff for i in chosen)
 
 
-def test_ingest_stores_proposed_claims_and_is_idempotent(cli, tmp_path: Path) -> None:
+def test_ingest_stores_proposed_claims_and_is_idempotent(cli, tmp_path: Path, blog: Blog) -> None:
     cb = ["--casebook", str(tmp_path / "c.casebook")]
-    first = cli("ingest", str(SEED), "--json", *cb)
+    first = cli("ingest", str(blog.path), "--json", *cb)
     assert first.code == 0, first.err
     result = first.json_lines()[0]
-    assert result["new_document"] and result["claims"] and result["candidates"] >= 20
+    assert result["new_document"] and result["claims"]
+    assert result["candidates"] >= blog.candidates
     before = digest(tmp_path / "c.casebook")
-    again = cli("ingest", str(SEED), *cb)
+    again = cli("ingest", str(blog.path), *cb)
     assert again.code == 0 and "already archived" in again.err
     assert digest(tmp_path / "c.casebook") == before
     with Store.open(tmp_path / "c.casebook") as s:
         proposed = s.summaries(status="proposed")
         assert len(proposed) == len(result["claims"])
-        belgorod = next(r for r in proposed if r.text.startswith("On Saturday, Belgorod"))
-        claim = s.get_claim(belgorod.id)
+        disputed = next(r for r in proposed if r.text.startswith(blog.claim[0]))
+        claim = s.get_claim(disputed.id)
         assert [a.statement[:20] for a in claim.accounts] == [
-            "On Saturday, Belgoro",
-            "Ukraininan officials",
+            blog.claim[0][:20],
+            blog.rebuttal[0][:20],
         ]
         assert s.get_source(claim.accounts[1].source_id).anonymous  # type: ignore[arg-type]
         doc = s.get_document(result["document"])
@@ -152,16 +258,11 @@ def test_ingest_stores_proposed_claims_and_is_idempotent(cli, tmp_path: Path) ->
     assert "0 damaged" in cli("check", *cb).out
 
 
-def test_matching_candidate_joins_the_existing_claim(cli, tmp_path: Path) -> None:
+def test_matching_candidate_joins_the_existing_claim(cli, tmp_path: Path, blog: Blog) -> None:
     cb = ["--casebook", str(tmp_path / "c.casebook")]
-    cli("ingest", str(SEED), *cb)
+    cli("ingest", str(blog.path), *cb)
     other = tmp_path / "other.txt"
-    other.write_text(
-        "Kyiv, 3 January.\n\nThe European Union has sanctioned the Russian State "
-        "firm Alrosa, the world’s largest diamond mining company, and its chief "
-        "executive officer Pavel Marinychev, Brussels officials said.\n",
-        "utf-8",
-    )
+    other.write_text(f"Later that day.\n\n{blog.restated}\n", "utf-8")
     res = cli("ingest", str(other), "--json", *cb).json_lines()[0]
     assert res["claims"] == [] and res["attached"] == 1
 
@@ -236,11 +337,11 @@ def test_url_ingest_and_url_errors(cli, tmp_path: Path, local_server: str) -> No
 )
 def test_bad_files_change_nothing(cli, tmp_path: Path, content: bytes, message: str) -> None:
     cb = ["--casebook", str(tmp_path / "c.casebook")]
-    cli("ingest", str(SEED), *cb)
+    cli("ingest", str(LIVEBLOG), *cb)
     before = digest(tmp_path / "c.casebook")
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
-    res = cli("ingest", str(SEED), str(bad), *cb)  # the good one is not written either
+    res = cli("ingest", str(LIVEBLOG), str(bad), *cb)  # the good one is not written either
     assert res.code == 1 and message in res.err and res.err.count("\n") == 1
     assert digest(tmp_path / "c.casebook") == before
 

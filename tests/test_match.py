@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED, FakeClock
+from tests.conftest import SHARED, FakeClock, need_shared
 from verify import match
 from verify.models import Claim
 from verify.store import Store
@@ -145,8 +145,9 @@ def test_index_follows_edits_and_undo(store: Store) -> None:
     assert store.similar("tunnel flooded") == []
 
 
-@pytest.mark.skipif(not CLEF.exists(), reason="needs ../shared/eval")
+@pytest.mark.slow
 def test_quality_on_clef_dev_does_not_regress() -> None:
+    need_shared(CLEF)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     import tempfile
 

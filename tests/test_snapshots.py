@@ -8,7 +8,8 @@ import pytest
 
 from tests.conftest import tui_app
 
-SIZE = (110, 32)
+SIZES = {"80x24": (80, 24), "160x45": (160, 45)}
+"""The smallest terminal a desk works in, and a large one."""
 
 
 @pytest.fixture
@@ -22,17 +23,21 @@ async def _no_blink(pilot) -> None:
     await pilot.pause()
 
 
-def test_main_screen(snap_compare, app) -> None:
-    assert snap_compare(app, terminal_size=SIZE, run_before=_no_blink)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_main_screen(snap_compare, app, size: str) -> None:
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=_no_blink)
 
 
+@pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize(
-    "key", ["v", "e", "m", "question_mark"], ids=["verdict", "evidence", "ach", "help"]
+    "key",
+    ["v", "e", "m", "question_mark", "x", "f"],
+    ids=["verdict", "evidence", "ach", "help", "edit", "search"],
 )
-def test_dialogs(snap_compare, app, key: str) -> None:
+def test_dialogs(snap_compare, app, key: str, size: str) -> None:
     async def open_it(pilot) -> None:
         await pilot.press(key)
         await pilot.pause()
         await _no_blink(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=open_it)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=open_it)

@@ -227,7 +227,11 @@ async def test_outside_changes_are_picked_up(sample_path: Path, tmp_path: Path) 
     async with app.run_test(size=SIZE) as pilot:
         with Store.open(sample_path) as other:
             other.update_claim(BELGOROD, lambda c: c.model_copy(update={"claimant": "X"}), "e")
-        await pilot.pause(0.3)
+        # Wait for the watcher rather than a fixed time: a busy machine polls late.
+        for _ in range(300):
+            await pilot.pause(0.1)
+            if app.ctx is not None and app.ctx.claim.claimant == "X":
+                break
         assert app.ctx is not None and app.ctx.claim.claimant == "X"
 
 
@@ -258,6 +262,9 @@ async def test_new_claim(tmp_path: Path) -> None:
         await pilot.press("n")
         await pilot.pause()
         await pilot.press(*"The dam released 2 million cubic metres.", "enter")
+        await pilot.pause()
+        assert shown(app) is None  # Enter moved on to the claimant; nothing saved yet
+        await pilot.press("enter", "enter")
         await pilot.pause()
         assert shown(app) is not None
     with Store.open(path) as s:
@@ -324,13 +331,13 @@ async def test_already_checked_panel_names_the_earlier_check(
 
 
 async def test_triage_accept_drop_merge(tmp_path: Path) -> None:
-    from tests.conftest import SEED
+    from tests.conftest import LIVEBLOG
     from verify.ingest import documents, pipeline
 
     path = tmp_path / "ingested.casebook"
     with Store.open(path, clock=FakeClock()) as s:
-        raw = SEED.read_bytes()
-        pipeline.ingest(s, documents.archive(raw, SEED.name, "text/plain", retrieved=s.clock()))
+        raw = LIVEBLOG.read_bytes()
+        pipeline.ingest(s, documents.archive(raw, LIVEBLOG.name, "text/plain", retrieved=s.clock()))
         proposed = [r.id for r in s.summaries(status="proposed")]
     app = app_for(path, tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -21,6 +21,10 @@ MIN_QUOTE_SIMILARITY = 0.75
 _MAX_CANDIDATES = 12
 _MAX_SEEDS = 10
 _SEED_HIT_LIMIT = 200
+_FULL_PASS_CELLS = 400_000_000
+"""A whole-document approximate pass costs about len(text) * len(quote); above this it is
+skipped (a 4,000-character quote over 20 MB once took six minutes): a quote with no piece
+found verbatim anywhere in a long document is reported as not found."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,9 @@ def _approximate(text: str, quote: TextQuote, hint: int | None) -> Anchor:
     starts = _seed_starts(text, exact)
     windows = [(max(0, s - budget - 16), min(len(text), s + n + budget + 16)) for s in starts]
     if not windows:
-        # No verbatim piece at all: one full approximate pass over the text.
+        # No verbatim piece at all: one full approximate pass over the text, if it is small.
+        if len(text) * n > _FULL_PASS_CELLS:
+            return NOT_FOUND
         windows = [(0, len(text))]
     best: tuple[float, Anchor] | None = None
     for lo, hi in windows:

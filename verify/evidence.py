@@ -6,10 +6,10 @@ import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from verify import actions
+from verify import actions, anchor
 from verify.errors import VerifyError
 from verify.ingest import documents
-from verify.models import Evidence, EvidenceKind, Stance
+from verify.models import Claim, Evidence, EvidenceKind, Stance, TextQuote
 from verify.store import Store
 
 
@@ -22,12 +22,38 @@ class EvidenceDraft:
     start: int = 0
     end: int = 0
     """For passages: [start, end) character offsets into the document's text."""
+    quote: str = ""
+    """For passages given by their words instead of offsets (the CLI): found in the text."""
     url: str = ""
     path: str = ""
     note: str = ""
+    summary: str = ""
     source_id: str | None = None
+    new_source_name: str = ""
+    """A source to create with the item (named in the dialog), instead of `source_id`."""
     credibility: int = 6
     stances: dict[str, Stance] = field(default_factory=dict)
+
+
+def check_draft(store: Store, claim: Claim, draft: EvidenceDraft) -> None:
+    """Refuse what cannot be attached before anything slow (a fetch) or stored happens."""
+    for account_id in draft.stances:
+        if claim.account(account_id) is None:
+            raise VerifyError(f"account {account_id} is not an account of claim {claim.id}")
+    if draft.source_id:
+        store.get_source(draft.source_id)
+    if not 1 <= draft.credibility <= 6:
+        raise VerifyError("credibility is 1 (confirmed) to 6 (cannot be judged)")
+    if draft.kind is EvidenceKind.passage and draft.document_id:
+        store.get_document(draft.document_id)
+
+
+def attach(store: Store, claim_id: str, draft: EvidenceDraft) -> tuple[Claim, Evidence]:
+    """Build the item (archiving a URL or file first) and add it to the claim as one action."""
+    check_draft(store, store.get_claim(claim_id), draft)
+    item = from_draft(store, draft)
+    new = store.update_claim(claim_id, lambda c: actions.add_evidence(c, item), "evidence.add")
+    return new, item
 
 
 def from_draft(store: Store, draft: EvidenceDraft) -> Evidence:
@@ -37,16 +63,35 @@ def from_draft(store: Store, draft: EvidenceDraft) -> Evidence:
     stances = dict(draft.stances)
     document_id, start, end = draft.document_id, draft.start, draft.end
     url, path, note = draft.url, draft.path, draft.note
+    summary = draft.summary.strip()
     if kind is EvidenceKind.passage:
         if not document_id:
             raise VerifyError("choose a document first")
         doc = store.get_document(document_id)
+        if draft.quote:
+            found = anchor.locate(doc.text, TextQuote(exact=draft.quote))
+            if not found.exact:
+                raise VerifyError("the quote is not in the document, word for word")
+            start, end = found.start, found.end
         return actions.passage_evidence(
-            doc, start, end, at=at, source_id=source_id, credibility=credibility, stances=stances
+            doc,
+            start,
+            end,
+            at=at,
+            source_id=source_id,
+            credibility=credibility,
+            stances=stances,
+            summary=summary,
         )
     if kind is EvidenceKind.note:
         return actions.other_evidence(
-            kind, at=at, note=note, source_id=source_id, credibility=credibility, stances=stances
+            kind,
+            at=at,
+            note=note,
+            source_id=source_id,
+            credibility=credibility,
+            stances=stances,
+            summary=summary,
         )
     if kind is EvidenceKind.url:
         if not url.startswith(("http://", "https://")):
@@ -58,7 +103,7 @@ def from_draft(store: Store, draft: EvidenceDraft) -> Evidence:
             kind,
             at=at,
             url=url,
-            summary=archived.document.title,
+            summary=summary or archived.document.title,
             source_id=source_id,
             credibility=credibility,
             stances=stances,
@@ -75,10 +120,21 @@ def from_draft(store: Store, draft: EvidenceDraft) -> Evidence:
             kind,
             at=at,
             file_name=Path(path).name,
-            file_sha256=archived.document.id[:12],
+            summary=summary,
             source_id=source_id,
             credibility=credibility,
             stances=stances,
         )
         return item.model_copy(update={"document_id": archived.document.id})
     raise VerifyError(f"unknown evidence kind {kind}")
+
+
+def attachment(store: Store, evidence_id: str) -> tuple[bytes, Evidence]:
+    """The bytes an evidence item archived (a file, or the page a URL gave), as they came."""
+    claim_id = store.claim_holding(evidence_id)
+    if claim_id is None:
+        raise VerifyError(f"no evidence item with id {evidence_id!r}")
+    item = next(e for e in store.get_claim(claim_id).evidence if e.id == evidence_id)
+    if not item.document_id:
+        raise VerifyError(f"evidence {evidence_id} is a {item.kind.value} with no attached file")
+    return store.document_raw(item.document_id), item

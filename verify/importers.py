@@ -1,32 +1,47 @@
 """Reading claims from outside: portable JSON, JSON lines, TSV/CSV, ClaimReview JSON-LD.
 
-Every record is validated before anything is written, and a whole file lands as one
-transaction, so a bad line leaves the casebook as it was.
+Every record is validated before anything is written (the same round trip through JSON that
+a stored claim makes when it is read back), so a bad line leaves the casebook as it was.
+
+JSON lines and tables are streamed: read twice (once to validate, once to write) and written
+in batches of BATCH claims, each encoded before and written in its own short transaction, so
+memory stays flat however long the file and no other reviewer waits minutes on an import.
+All batches of one import are logged under one import id and `verify undo` takes them back
+together. If an import is interrupted (a crash, a full disk), the batches already saved stay,
+each whole and indexed; running the same import again adds only what is missing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import itertools
 import json
 import re
-from collections.abc import Callable, Iterable
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from verify import match, portable
+from verify import importlog, match, paths, portable
 from verify.errors import VerifyError
 from verify.ids import stable_id
 from verify.inputs import read_input
 from verify.models import Claim, ClaimStatus, Settings, Verdict
-from verify.store import Store
+from verify.store import Store, dump_json
 from verify.textsafe import one_line
 
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
+"""Whole-document formats (portable JSON, ClaimReview) are parsed in memory: at most this."""
+BATCH = 1000
+"""Claims encoded and written per transaction in a streamed import."""
 _DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -40,9 +55,15 @@ class Record:
     where: str = ""
 
 
-def read_text(path: Path | str) -> str:
-    """A file's text for import; `-` reads standard input."""
-    data, name = read_input(str(path), MAX_IMPORT_BYTES)
+def read_text(path: Path | str, shown: str | None = None) -> str:
+    """A file's text for import; `-` reads standard input. `shown` names it in messages."""
+    try:
+        data, name = read_input(str(path), MAX_IMPORT_BYTES)
+    except VerifyError as exc:
+        if shown is None:
+            raise
+        raise VerifyError(str(exc).replace(str(path), shown)) from None
+    name = shown or name
     if b"\x00" in data:
         raise VerifyError(f"{name} contains NUL bytes: not a text file")
     try:
@@ -74,8 +95,12 @@ def detect_format(path: str, text: str) -> str:
 
 
 def parse_jsonl(text: str) -> list[Record]:
-    records = []
-    for lineno, line in enumerate(text.splitlines(), 1):
+    return list(iter_jsonl(text.splitlines()))
+
+
+def iter_jsonl(lines: Iterable[str]) -> Iterator[Record]:
+    """Records from JSON lines, one at a time."""
+    for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
@@ -86,19 +111,25 @@ def parse_jsonl(text: str) -> list[Record]:
             raise VerifyError(f"line {lineno}: JSON nested too deeply") from None
         if not isinstance(obj, dict):
             raise VerifyError(f"line {lineno}: expected a JSON object")
-        records.append(_record(obj, f"line {lineno}"))
-    return records
+        yield _record(obj, f"line {lineno}")
 
 
 def parse_table(text: str, delimiter: str) -> list[Record]:
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    names = [n.strip().lower().strip("<>") for n in (reader.fieldnames or [])]
+    return list(iter_table(io.StringIO(text, newline=""), delimiter))
+
+
+def iter_table(lines: Iterable[str], delimiter: str) -> Iterator[Record]:
+    """Records from a TSV/CSV table with a header line, one at a time."""
+    reader = csv.DictReader(lines, delimiter=delimiter)
+    try:
+        names = [n.strip().lower().strip("<>") for n in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise VerifyError(f"line 1: {exc}") from None
     if names and names[0] == "":
         names[0] = "id"  # archives like CLEF's leave the id column's header empty
     if "text" not in names and "vclaim" not in names:
         raise VerifyError("line 1: the header needs an 'id' and a 'text' column")
     reader.fieldnames = names
-    records = []
     try:
         for row in reader:
             lineno = reader.line_num
@@ -107,10 +138,9 @@ def parse_table(text: str, delimiter: str) -> list[Record]:
             obj: dict[str, Any] = {k: v for k, v in row.items() if v not in (None, "")}
             if "text" not in obj and "vclaim" in obj:
                 obj["text"] = obj.pop("vclaim")
-            records.append(_record(obj, f"line {lineno}"))
+            yield _record(obj, f"line {lineno}")
     except csv.Error as exc:
         raise VerifyError(f"line {reader.line_num}: {exc}") from None
-    return records
 
 
 def _record(obj: dict[str, Any], where: str) -> Record:
@@ -152,82 +182,137 @@ def _label_for(settings: Settings, value: Any) -> str | None:
     return None
 
 
+def to_claim(rec: Record, settings: Settings, now: datetime) -> Claim:
+    """The claim an external record becomes, exactly as it will read back once stored."""
+    extra = dict(rec.fields)
+    claimant = extra.pop("claimant", "")
+    if not isinstance(claimant, str):
+        extra["claimant"] = claimant
+        claimant = ""
+    date = _claim_date(extra.get("date"))
+    if date:
+        extra.pop("date")
+    label = _label_for(settings, extra.get("verdict"))
+    verdict = None
+    if label is not None:
+        extra.pop("verdict")
+        rationale = extra.pop("rationale", "")
+        reviewer = extra.pop("reviewer", "")
+        verdict = Verdict(
+            label=label,
+            rationale=rationale if isinstance(rationale, str) else "",
+            reviewer=reviewer if isinstance(reviewer, str) else "",
+            at=_reviewed_at(extra.pop("reviewed", None)) or now,
+        )
+    tags = extra.pop("tags", [])
+    if not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+        extra["tags"] = tags
+        tags = []
+    try:
+        claim = Claim(
+            id=stable_id("c", "ref", rec.ref),
+            ref=rec.ref,
+            text=rec.text,
+            claimant=claimant,
+            date=date,
+            tags=tags,
+            status=ClaimStatus.decided if verdict else ClaimStatus.open,
+            verdict=verdict,
+            extra=extra,
+            created=now,
+            updated=now,
+        )
+        # What is stored must read back (a record nested too deeply is accepted here but
+        # refused by the JSON reader): the same round trip every update goes through.
+        return Claim.model_validate_json(dump_json(claim))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        message = f"{field}: {err['msg']}" if field else err["msg"]
+    except (ValueError, RecursionError) as exc:
+        message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+    where = f" ({rec.where})" if rec.where else ""
+    raise VerifyError(f"record {one_line(rec.ref, 40)}: {message}{where}")
+
+
+def is_known(store: Store, rec: Record, settings: Settings) -> bool:
+    """Whether the casebook already holds this record's claim.
+
+    By external id, and for ClaimReview also by url; a casebook's own ClaimReview export names
+    a claim that has no external id by its claim id, and its url by the claim id as well.
+    """
+    if store.find_by_ref(rec.ref):
+        return True
+    ids = [rec.ref]
+    url = rec.fields.get("url")
+    if isinstance(url, str) and url:
+        if store.find_by_ref(url):
+            return True
+        base = settings.publisher_url.rstrip("/")
+        for prefix in ("urn:verify:claim:", f"{base}/claims/" if base else None):
+            if prefix and url.startswith(prefix):
+                ids.append(url[len(prefix) :])
+    query = "SELECT 1 FROM claims WHERE id = ?"
+    return any(store.conn.execute(query, (i,)).fetchone() for i in ids)
+
+
 def records_to_claims(store: Store, records: Iterable[Record]) -> list[Claim]:
-    """Claims for the records not already in the casebook (matched by external id)."""
+    """Claims for the records not already in the casebook (see `is_known`)."""
     settings = store.settings()
     now = store.clock()
     claims: list[Claim] = []
     seen: set[str] = set()
     for rec in records:
-        if rec.ref in seen or store.find_by_ref(rec.ref):
+        if rec.ref in seen or is_known(store, rec, settings):
             continue
         seen.add(rec.ref)
-        extra = dict(rec.fields)
-        claimant = extra.pop("claimant", "")
-        if not isinstance(claimant, str):
-            extra["claimant"] = claimant
-            claimant = ""
-        date = _claim_date(extra.get("date"))
-        if date:
-            extra.pop("date")
-        label = _label_for(settings, extra.get("verdict"))
-        verdict = None
-        if label is not None:
-            extra.pop("verdict")
-            rationale = extra.pop("rationale", "")
-            reviewer = extra.pop("reviewer", "")
-            verdict = Verdict(
-                label=label,
-                rationale=rationale if isinstance(rationale, str) else "",
-                reviewer=reviewer if isinstance(reviewer, str) else "",
-                at=_reviewed_at(extra.pop("reviewed", None)) or now,
-            )
-        tags = extra.pop("tags", [])
-        if not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
-            extra["tags"] = tags
-            tags = []
-        try:
-            claim = Claim(
-                id=stable_id("c", "ref", rec.ref),
-                ref=rec.ref,
-                text=rec.text,
-                claimant=claimant,
-                date=date,
-                tags=tags,
-                status=ClaimStatus.decided if verdict else ClaimStatus.open,
-                verdict=verdict,
-                extra=extra,
-                created=now,
-                updated=now,
-            )
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"])
-            raise VerifyError(f"record {one_line(rec.ref, 40)}: {field}: {err['msg']}") from None
-        claims.append(claim)
+        claims.append(to_claim(rec, settings, now))
     return claims
 
 
 def add_claims(
     store: Store,
-    claims: list[Claim],
+    claims: Iterable[Claim],
     source: str,
     progress: Callable[[int, int], None] | None = None,
-) -> None:
-    """All claims of one import in one transaction, logged as one event."""
-    # Only new claims are encoded: re-importing an archive must not cost minutes of encoding.
-    texts = [c.text for c in store.unstored(claims)]
-    with match.prepared(texts, progress), store.transaction():
-        for claim in claims:
-            if store.conn.execute("SELECT 1 FROM claims WHERE id = ?", (claim.id,)).fetchone():
-                continue
+    total: int | None = None,
+) -> int:
+    """Write claims as one import, in batches (see the module's docstring); returns how many
+    were added. Claims whose id is already in the casebook are left as they are."""
+    target = importlog.new_target()
+    added = done = 0
+    for batch in _batched(claims, BATCH):
+        added += _write_batch(store, target, source, list(batch))
+        done += len(batch)
+        if progress is not None and total:
+            progress(min(done, total), total)
+    return added
+
+
+_T = TypeVar("_T")
+
+
+def _batched(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    it = iter(items)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
+
+
+def _write_batch(store: Store, target: str, source: str, claims: list[Claim]) -> int:
+    # Only new claims are encoded, and before the transaction: re-importing an archive must
+    # not cost minutes of encoding, and no write may wait on it.
+    fresh = store.unstored(claims)
+    if not fresh:
+        return 0
+    with match.prepared([c.text for c in fresh]), store.transaction():
+        query = "SELECT 1 FROM claims WHERE id = ?"
+        # Another process may have written some of them since: those are left alone.
+        written = [c for c in fresh if store.conn.execute(query, (c.id,)).fetchone() is None]
+        for claim in written:
             store.tx_write_claim_row(claim)
-        store.tx_log(
-            "import",
-            "casebook",
-            None,
-            {"source": source, "count": len(claims), "ids": [c.id for c in claims[:1000]]},
-        )
+        if written:
+            importlog.tx_log(store, target, source, claims=written)
+    return len(written)
 
 
 def import_file(
@@ -235,31 +320,145 @@ def import_file(
     path: str,
     fmt: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Import a file into the casebook; returns counts of what was added and skipped."""
     from verify.report import claimreview
 
-    text = read_text(path)
-    if fmt == "auto":
-        fmt = detect_format(path, text)
-    if fmt == "json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise VerifyError(f"line {exc.lineno}: not valid JSON ({exc.msg})") from None
-        except RecursionError:
-            raise VerifyError("JSON nested too deeply") from None
-        if not portable.is_portable(data):
-            raise VerifyError('not a portable verify casebook (no "format": "verify-casebook")')
-        return portable.import_casebook(store, data, progress)
-    if fmt == "jsonl":
-        records = parse_jsonl(text)
-    elif fmt in ("tsv", "csv"):
-        records = parse_table(text, "\t" if fmt == "tsv" else ",")
-    elif fmt == "claimreview":
-        records = claimreview.parse(text)
-    else:
+    with _spooled(path) as (local, name):
+        if fmt == "auto":
+            fmt = _sniff(local)
+        if fmt in ("jsonl", "tsv", "csv"):
+            delimiter = "\t" if fmt == "tsv" else ","
+
+            def records() -> Iterator[Record]:
+                lines = _lines(local, name)
+                if fmt == "jsonl":
+                    return iter_jsonl(lines)
+                return iter_table(lines, delimiter)
+
+            return _import_stream(store, records, name, progress)
+        text = read_text(local, name)
+        if fmt == "auto":
+            fmt = detect_format(path, text)
+        if fmt == "json":
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise VerifyError(f"line {exc.lineno}: not valid JSON ({exc.msg})") from None
+            except RecursionError:
+                raise VerifyError("JSON nested too deeply") from None
+            if not portable.is_portable(data):
+                raise VerifyError('not a portable verify casebook (no "format": "verify-casebook")')
+            return portable.import_casebook(store, data, progress, source=name)
+        if fmt == "jsonl":
+            return _import_stream(store, lambda: iter_jsonl(text.splitlines()), name, progress)
+        if fmt == "claimreview":
+            parsed = claimreview.parse(text, warn)
+            return _import_stream(store, lambda: iter(parsed), name, progress)
+        if fmt in ("tsv", "csv"):
+            delimiter = "\t" if fmt == "tsv" else ","
+            rows = lambda: iter_table(io.StringIO(text, newline=""), delimiter)  # noqa: E731
+            return _import_stream(store, rows, name, progress)
         raise VerifyError(f"unknown import format {fmt!r}")
-    claims = records_to_claims(store, records)
-    add_claims(store, claims, Path(path).name if path != "-" else "stdin", progress)
-    return {"claims": len(claims), "skipped": len(records) - len(claims)}
+
+
+def _import_stream(
+    store: Store,
+    records: Callable[[], Iterator[Record]],
+    source: str,
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, int]:
+    """Validate every record, then write the new ones in batches (two passes, flat memory)."""
+    settings = store.settings()
+    now = store.clock()
+    total = 0
+    for rec in records():
+        to_claim(rec, settings, now)
+        total += 1
+    target = importlog.new_target()
+    added = done = 0
+    for batch in _batched(records(), BATCH):
+        seen: set[str] = set()
+        claims = []
+        for rec in batch:
+            # Earlier batches are in the casebook by now, so a repeat across batches is found
+            # there; within a batch, `seen` finds it.
+            if rec.ref in seen or is_known(store, rec, settings):
+                continue
+            seen.add(rec.ref)
+            claims.append(to_claim(rec, settings, now))
+        added += _write_batch(store, target, source, claims) if claims else 0
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+    return {"claims": added, "skipped": total - added}
+
+
+@contextlib.contextmanager
+def _spooled(path: str) -> Iterator[tuple[Path, str]]:
+    """A local file to read (twice) and the name to show; standard input is copied first."""
+    if path != "-":
+        local = Path(path)
+        if local.is_dir():
+            raise VerifyError(f"{path} is a directory, not a file")
+        if not local.exists():
+            raise VerifyError(f"cannot read {path}: No such file or directory")
+        paths.refuse_special(local, "file to import")  # a FIFO would block the read forever
+        yield local, local.name
+        return
+    with tempfile.TemporaryDirectory(prefix="verify-import-") as folder:
+        local = Path(folder) / "stdin"
+        with local.open("wb") as fh:
+            shutil.copyfileobj(sys.stdin.buffer, fh)
+        yield local, "stdin"
+
+
+def _lines(path: Path, name: str) -> Iterator[str]:
+    """The decoded lines of a file, read as they are needed."""
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise VerifyError(f"cannot read {name}: {exc.strerror}") from None
+    with fh:
+        for lineno, raw in enumerate(fh, 1):
+            if b"\x00" in raw:
+                raise VerifyError(f"{name} contains NUL bytes: not a text file")
+            try:
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise VerifyError(
+                    f"{name} is not valid UTF-8 (line {lineno}, byte {exc.start})"
+                ) from None
+            yield line
+
+
+def _sniff(path: Path) -> str:
+    """A format that is streamed (jsonl, tsv, csv), or "auto": a whole JSON document."""
+    suffix = path.suffix.lower()
+    if suffix in (".tsv", ".tab"):
+        return "tsv"
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline(1 << 20).decode("utf-8-sig", "replace").strip()
+            while not first and fh.tell() < (1 << 20):
+                line = fh.readline(1 << 20)
+                if not line:
+                    break
+                first = line.decode("utf-8", "replace").strip()
+    except OSError as exc:
+        raise VerifyError(f"cannot read {path}: {exc.strerror}") from None
+    if not first.startswith(("{", "[")):
+        return "tsv"
+    try:
+        obj = json.loads(first)
+    except (json.JSONDecodeError, RecursionError):
+        return "auto"
+    # One complete object on the first line that is not a JSON-LD or portable document: lines.
+    if isinstance(obj, dict) and not ({"@type", "@context", "format"} & obj.keys()):
+        return "jsonl"
+    return "auto"

@@ -17,6 +17,9 @@ def read_input(src: str, max_bytes: int) -> tuple[bytes, str]:
         path = Path(src)
         if path.is_dir():
             raise VerifyError(f"{src} is a directory, not a file")
+        if path.exists() and not path.is_file():
+            # A FIFO with no writer would block here for ever.
+            raise VerifyError(f"{src} is not a regular file")
         try:
             with path.open("rb") as fh:
                 data = fh.read(max_bytes + 1)

@@ -8,6 +8,8 @@ the words (a typo), rapidfuzz finds the closest claims instead.
 
 from __future__ import annotations
 
+import sqlite3
+
 from rapidfuzz import fuzz, process
 
 RANK_LIMIT = 5000
@@ -60,3 +62,84 @@ class ListFilter:
             scores = {i: fuzz.partial_ratio(q, texts[i]) for i in hits}
             hits = sorted(hits, key=lambda i: -scores[i])
         return [self.ids[i] for i in hits]
+
+
+FACETS = ("status", "verdict", "tag", "source")
+"""`status:open verdict:false tag:floods source:ministry` narrow the list; other words rank."""
+
+
+def parse(query: str) -> tuple[dict[str, str], str]:
+    """(facet -> value, the rest of the query as typed words)."""
+    facets: dict[str, str] = {}
+    words = []
+    for word in query.split():
+        name, sep, value = word.partition(":")
+        if sep and name.lower() in FACETS and value:
+            facets[name.lower()] = value
+        else:
+            words.append(word)
+    return facets, " ".join(words)
+
+
+def select(conn: sqlite3.Connection, index: ListFilter, query: str) -> list[str] | None:
+    """Claim ids the list shows for `query`, best first; None shows every claim.
+
+    Dropped (and so merged) claims are hidden unless `status:dropped` asks for them.
+    """
+    facets, text = parse(query)
+    ranked = index.apply(text)
+    allowed: set[str] | None = None
+    for name, value in facets.items():
+        ids = _facet(conn, name, value)
+        allowed = ids if allowed is None else allowed & ids
+    if "status" not in facets and _has_dropped(conn):
+        live = {r[0] for r in conn.execute("SELECT id FROM claims WHERE status != 'dropped'")}
+        allowed = live if allowed is None else allowed & live
+    if allowed is None:
+        return ranked
+    if ranked is None:
+        ranked = [r[0] for r in conn.execute("SELECT id FROM claims ORDER BY created, id")]
+    return [i for i in ranked if i in allowed]
+
+
+def _has_dropped(conn: sqlite3.Connection) -> bool:
+    return (
+        conn.execute("SELECT 1 FROM claims WHERE status = 'dropped' LIMIT 1").fetchone() is not None
+    )
+
+
+def _facet(conn: sqlite3.Connection, name: str, value: str) -> set[str]:
+    value = value.lower()
+    if name == "status":
+        rows = conn.execute("SELECT id FROM claims WHERE status = ?", (value,))
+    elif name == "verdict":
+        rows = conn.execute("SELECT id FROM claims WHERE lower(verdict) = ?", (value,))
+    elif name == "tag":
+        rows = conn.execute(
+            "SELECT claims.id FROM claims, json_each(claims.body, '$.tags') AS t "
+            "WHERE lower(t.value) = ? OR lower(t.value) LIKE ? ESCAPE '\\'",
+            (value, _like(value) + "%"),
+        )
+    else:
+        sources = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM sources WHERE id = ? OR lower(name) LIKE ? ESCAPE '\\'",
+                (value, "%" + _like(value) + "%"),
+            )
+        ]
+        marks = ",".join("?" * len(sources))
+        if not sources:
+            return set()
+        rows = conn.execute(
+            "SELECT claims.id FROM claims, json_each(claims.body, '$.accounts') AS a "
+            f"WHERE json_extract(a.value, '$.source_id') IN ({marks}) UNION "
+            "SELECT claims.id FROM claims, json_each(claims.body, '$.evidence') AS e "
+            f"WHERE json_extract(e.value, '$.source_id') IN ({marks})",
+            (*sources, *sources),
+        )
+    return {r[0] for r in rows}
+
+
+def _like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -185,8 +185,9 @@ def _extra(body: str) -> dict[str, Any]:
 
 # -- vectors -------------------------------------------------------------------------------
 
-_prepared: dict[str, bytes] = {}
-"""Vectors encoded ahead of a bulk write (encoding in batches is several times faster)."""
+_prepared: dict[str, np.ndarray] = {}
+"""Unit vectors of texts encoded ahead of the writes and look-ups that need them: a text is
+encoded once per action (in batches, several times faster), never inside a transaction."""
 
 
 def _digest(text: str) -> bytes:
@@ -220,20 +221,33 @@ def _encode(texts: list[str]) -> np.ndarray:
 
 @contextmanager
 def prepared(
-    texts: list[str], progress: Callable[[int, int], None] | None = None
+    texts: list[str],
+    progress: Callable[[int, int], None] | None = None,
+    known: dict[str, np.ndarray] | None = None,
 ) -> Iterator[None]:
-    """Encode, in batches, the claims a bulk write inside this block is about to index."""
-    todo = list(dict.fromkeys(texts))
-    step = 256
+    """Encode, in batches, the texts that writes and look-ups inside this block will need.
+
+    `known` holds vectors the caller already has (the check-worthiness pass encodes some
+    sentences anyway): they are used as they are, not encoded again.
+    """
+    added: list[str] = []
     try:
+        for text, vector in (known or {}).items():
+            if text not in _prepared:
+                _prepared[text] = vector
+                added.append(text)
+        todo = [t for t in dict.fromkeys(texts) if t not in _prepared]
+        step = 256
         for start in range(0, len(todo), step):
             chunk = todo[start : start + step]
-            _prepared.update(zip(chunk, _pack(_encode(chunk)), strict=True))
+            _prepared.update(zip(chunk, _encode(chunk), strict=True))
+            added.extend(chunk)
             if progress is not None:
                 progress(min(start + step, len(todo)), len(todo))
         yield
     finally:
-        _prepared.clear()
+        for text in added:
+            _prepared.pop(text, None)
 
 
 def _store_vector(conn: sqlite3.Connection, claim_id: str, text: str) -> None:
@@ -243,16 +257,35 @@ def _store_vector(conn: sqlite3.Connection, claim_id: str, text: str) -> None:
     ).fetchone()
     if row is not None and row[0] == digest:
         return  # a verdict or note changed, not the claim: its meaning is the same
-    blob = _prepared.get(text)
-    if blob is None:
-        blob = _pack(_encode([text]))[0]
+    vector = _prepared.get(text)
+    blob = _pack(vector[None, :] if vector is not None else _encode([text]))[0]
     conn.execute(
         "INSERT OR REPLACE INTO match_vectors (claim_id, digest, vector) VALUES (?, ?, ?)",
         (claim_id, digest, blob),
     )
 
 
-def _meanings(conn: sqlite3.Connection, query: str, rows: dict[str, Any]) -> dict[str, float]:
+def _query_vector(conn: sqlite3.Connection, query: str, own_id: str | None) -> np.ndarray:
+    """The query's vector: prepared, or stored (the query is a claim's own text), or encoded."""
+    vector = _prepared.get(query)
+    if vector is not None:
+        return vector
+    if own_id is not None:
+        # "Already checked?" on a stored claim: its vector is kept; encoding it again on
+        # every look-up would cost milliseconds each time the claim is shown.
+        row = conn.execute(
+            "SELECT digest, vector FROM match_vectors WHERE claim_id = ?", (own_id,)
+        ).fetchone()
+        if row is not None and row[0] == _digest(query):
+            stored: np.ndarray = _unpack([row[1]])[0]
+            return stored
+    encoded: np.ndarray = _encode([query])[0]
+    return encoded
+
+
+def _meanings(
+    conn: sqlite3.Connection, query: str, rows: dict[str, Any], own_id: str | None
+) -> dict[str, float]:
     """Cosine between the query and each candidate claim."""
     ids = list(rows)
     marks = ",".join("?" * len(ids))
@@ -264,9 +297,17 @@ def _meanings(conn: sqlite3.Connection, query: str, rows: dict[str, Any]) -> dic
     missing = [i for i in ids if i not in stored]
     if missing:  # written by a version without vectors and not yet re-indexed
         stored.update(zip(missing, _pack(_encode([rows[i][2] for i in missing])), strict=True))
-    query_vector = _encode([query])[0]
+    query_vector = _query_vector(conn, query, own_id)
     cosines = _unpack([stored[i] for i in ids]) @ query_vector
     return {claim_id: float(c) for claim_id, c in zip(ids, cosines, strict=True)}
+
+
+def wording_similarity(query: str, claim_text: str, title: str | None = None) -> float:
+    """0..1, how alike two wordings are (see `Match.similarity`); arguments normalised."""
+    target = f"{claim_text} {title}" if title else claim_text
+    cosine = _cosine(_ngrams(query), _ngrams(target))
+    partial = fuzz.partial_ratio(claim_text, query) / 100
+    return (cosine + PARTIAL_WEIGHT * partial) / (1 + PARTIAL_WEIGHT)
 
 
 # -- searching -----------------------------------------------------------------------------
@@ -351,7 +392,7 @@ def search(
             ids,
         )
     }
-    meanings = _meanings(conn, text, rows)
+    meanings = _meanings(conn, text, rows, exclude)
     query_grams = _ngrams(query)
     ranked = []
     for claim_id, bm25 in candidates:

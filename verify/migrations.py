@@ -24,6 +24,20 @@ def _encode_existing_claims(conn: sqlite3.Connection) -> None:
     match.rebuild_vectors(conn)
 
 
+def _search_index(conn: sqlite3.Connection) -> None:
+    from verify import search
+
+    for statement in search.TABLES:
+        conn.execute(statement)
+    search.rebuild(conn)
+
+
+def _seal_existing(conn: sqlite3.Connection) -> None:
+    from verify import digests
+
+    digests.seal_existing(conn)
+
+
 Step = str | Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: dict[int, list[Step]] = {
@@ -121,6 +135,23 @@ MIGRATIONS: dict[int, list[Step]] = {
             vector BLOB NOT NULL
         )""",
         _encode_existing_claims,
+    ],
+    # 6: tamper evidence: a digest on every stored record and the history as a hash chain
+    # (see verify/digests.py), computed here for everything written before.
+    6: [
+        "ALTER TABLE claims ADD COLUMN digest TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE sources ADD COLUMN digest TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE documents ADD COLUMN digest TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE meta ADD COLUMN digest TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT ''",
+        _seal_existing,
+    ],
+    # 7: full-text search over documents, claims, accounts and notes (FTS5), and action
+    # groups in the event log: the events one action wrote (a source merge touches many
+    # claims) share `grp`, so undo and redo take them back together.
+    7: [
+        "ALTER TABLE events ADD COLUMN grp INTEGER",
+        _search_index,
     ],
 }
 

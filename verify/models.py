@@ -6,7 +6,8 @@ record is refused instead of half-read. Times are timezone-aware UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from verify.ids import ID_PATTERN
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 """Version of the SQLite layout; bumped with every numbered migration."""
 
 FORMAT_VERSION = 1
@@ -185,6 +186,22 @@ class Verdict(Model):
     """The reviewer confirmed a verdict despite fewer than two independent sources."""
 
 
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def is_partial_date(value: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a day that exists (no 2023-12-45, no 2023-02-30)."""
+    m = _PARTIAL_DATE.fullmatch(value)
+    if m is None:
+        return False
+    year, month, day = (int(g) if g is not None else None for g in m.groups())
+    try:
+        date(year or 1, 1 if month is None else month, 1 if day is None else day)
+    except ValueError:
+        return False
+    return year != 0
+
+
 class Claim(Model):
     id: Id
     ref: str = ""
@@ -210,10 +227,8 @@ class Claim(Model):
     @field_validator("date")
     @classmethod
     def _date_shape(cls, v: str) -> str:
-        import re
-
-        if v and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", v):
-            raise ValueError("date must be YYYY, YYYY-MM or YYYY-MM-DD")
+        if v and not is_partial_date(v):
+            raise ValueError(f"date must be a real date as YYYY, YYYY-MM or YYYY-MM-DD: {v!r}")
         return v
 
     def account(self, account_id: str) -> Account | None:

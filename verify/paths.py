@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import platformdirs
+
+from verify.errors import VerifyError
 
 APP = "verify"
 
@@ -30,3 +33,13 @@ def state_file() -> Path:
 
 def demo_dir() -> Path:
     return platformdirs.user_data_path(APP) / "demo"
+
+
+def refuse_special(path: Path, what: str = "casebook") -> None:
+    """Refuse a FIFO, socket or device with one line: opening one would block or misbehave."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise VerifyError(f"{path} is not a regular file; a {what} must be one")

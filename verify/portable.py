@@ -1,12 +1,14 @@
 """The portable JSON interchange format: a whole casebook as one diffable document.
 
-Export then import then export gives the same document apart from `exported`: claims keep
-their ids and revisions, documents their bytes, and the history its events.
+Export then import then export gives the same document apart from `exported` and the import
+itself, logged as one more event at the end of the history: claims keep their ids and
+revisions, documents their bytes, and the history its events.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -14,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from verify import match
+from verify import importlog, match
 from verify.errors import VerifyError
 from verify.models import (
     FORMAT_VERSION,
@@ -25,6 +27,7 @@ from verify.models import (
     Source,
 )
 from verify.store import Store, dump_json
+from verify.textsafe import one_line
 
 FORMAT_NAME = "verify-casebook"
 
@@ -60,17 +63,57 @@ def is_portable(data: Any) -> bool:
 
 def _validate(model: type[Any], record: Any, where: str) -> Any:
     try:
-        return model.model_validate_json(json.dumps(record))
+        parsed = model.model_validate_json(json.dumps(record))
+        # What is stored must read back: the same round trip every update goes through.
+        return model.model_validate_json(dump_json(parsed))
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
         raise VerifyError(f"{where}: {loc + ': ' if loc else ''}{err['msg']}") from None
+    except (ValueError, RecursionError):
+        raise VerifyError(f"{where}: nested too deeply") from None
+
+
+def _cited_documents(claim: Claim) -> set[str]:
+    selectors = [claim.origin] + [a.origin for a in claim.accounts]
+    selectors += [e.selector for e in claim.evidence]
+    ids = {s.document_id for s in selectors if s is not None}
+    return ids | {e.document_id for e in claim.evidence if e.document_id}
+
+
+def _read_documents(records: Any) -> list[tuple[Document, bytes]]:
+    docs: list[tuple[Document, bytes]] = []
+    for i, record in enumerate(records):
+        where = f"documents[{i}]"
+        if not isinstance(record, dict):
+            raise VerifyError(f"{where}: not an object")
+        record = dict(record)
+        raw_b64 = record.pop("raw_base64", None)
+        doc = _validate(Document, record, where)
+        try:
+            raw = base64.b64decode(raw_b64, validate=True) if raw_b64 else doc.text.encode()
+        except (ValueError, TypeError):
+            raise VerifyError(f"{where}: raw_base64 is not valid base64") from None
+        if hashlib.sha256(raw).hexdigest() != doc.id:
+            raise VerifyError(f"{where}: its content does not match its sha256 id {doc.id}")
+        text = doc.text.encode("utf-8", "surrogatepass")
+        if hashlib.sha256(text).hexdigest() != doc.text_sha256:
+            raise VerifyError(f"{where}: its text does not match its text_sha256")
+        docs.append((doc, raw))
+    return docs
 
 
 def import_casebook(
-    store: Store, data: dict[str, Any], progress: Callable[[int, int], None] | None = None
+    store: Store,
+    data: dict[str, Any],
+    progress: Callable[[int, int], None] | None = None,
+    source: str = "portable casebook",
 ) -> dict[str, int]:
-    """Load a portable document into `store` as one transaction; returns what was added."""
+    """Load a portable document into `store` as one transaction; returns what was added.
+
+    The file's history is kept as history, and the import itself is logged as one event, so
+    `verify undo` takes back everything it added.
+    """
     if data.get("version") != FORMAT_VERSION:
         raise VerifyError(
             f"portable casebook version {data.get('version')!r} is not supported "
@@ -79,45 +122,49 @@ def import_casebook(
     for key in ("settings", "sources", "documents", "claims", "events"):
         if key not in data:
             raise VerifyError(f"portable casebook has no {key!r}")
+        if key != "settings" and not isinstance(data[key], list):
+            raise VerifyError(f"portable casebook: {key!r} is not a list")
     settings: Settings = _validate(Settings, data["settings"], "settings")
     sources = [_validate(Source, s, f"sources[{i}]") for i, s in enumerate(data["sources"])]
-    docs: list[tuple[Document, bytes]] = []
-    for i, record in enumerate(data["documents"]):
-        if not isinstance(record, dict):
-            raise VerifyError(f"documents[{i}]: not an object")
-        record = dict(record)
-        raw_b64 = record.pop("raw_base64", None)
-        doc = _validate(Document, record, f"documents[{i}]")
-        try:
-            raw = base64.b64decode(raw_b64, validate=True) if raw_b64 else doc.text.encode()
-        except (ValueError, TypeError):
-            raise VerifyError(f"documents[{i}]: raw_base64 is not valid base64") from None
-        docs.append((doc, raw))
+    docs = _read_documents(data["documents"])
     claims = [_validate(Claim, c, f"claims[{i}]") for i, c in enumerate(data["claims"])]
     events = [_validate(Event, e, f"events[{i}]") for i, e in enumerate(data["events"])]
+    empty = store.count_claims() == 0 and not store.sources()
+    scale = {label.label for label in (settings if empty else store.settings()).scale}
+    in_file = {doc.id for doc, _ in docs}
     seen: set[str] = set()
-    for claim in claims:
+    for i, claim in enumerate(claims):
         if claim.id in seen:
             raise VerifyError(f"claim id {claim.id} appears twice in the file")
         seen.add(claim.id)
+        if claim.verdict is not None and claim.verdict.label not in scale:
+            raise VerifyError(
+                f"claims[{i}] ({claim.id}): verdict {one_line(claim.verdict.label, 40)!r} is "
+                "not on the casebook's rating scale"
+            )
+        for doc_id in sorted(_cited_documents(claim) - in_file):
+            if not store.has_document(doc_id):
+                raise VerifyError(
+                    f"claims[{i}] ({claim.id}): cites document {doc_id[:12]}, which is neither "
+                    "in the file nor in the casebook"
+                )
 
     added = {"claims": 0, "sources": 0, "documents": 0, "skipped": 0}
+    new_claims: list[Claim] = []
+    new_sources: list[str] = []
+    new_documents: list[str] = []
     texts = [c.text for c in store.unstored(claims)]  # re-imports encode nothing
     with match.prepared(texts, progress), store.transaction() as conn:
-        empty = store.count_claims() == 0 and not store.sources()
-        if empty:
+        if empty and store.count_claims() == 0 and not store.sources():
             store.tx_replace_settings(settings)
-        for source in sources:
-            row = conn.execute("SELECT body FROM sources WHERE id = ?", (source.id,)).fetchone()
+        for src in sources:
+            row = conn.execute("SELECT body FROM sources WHERE id = ?", (src.id,)).fetchone()
             if row is None:
-                conn.execute(
-                    "INSERT INTO sources (id, name, grade, body) VALUES (?, ?, ?, ?)",
-                    (source.id, source.name, source.grade, dump_json(source)),
-                )
-                added["sources"] += 1
+                store.tx_write_source_row(src)
+                new_sources.append(src.id)
         for doc, raw in docs:
             if store.tx_insert_document(doc, raw, log=False):
-                added["documents"] += 1
+                new_documents.append(doc.id)
         for claim in claims:
             row = conn.execute("SELECT body FROM claims WHERE id = ?", (claim.id,)).fetchone()
             if row is not None:
@@ -128,8 +175,8 @@ def import_casebook(
                     f"claim {claim.id} is already in the casebook with different content"
                 )
             store.tx_write_claim_row(claim)
-            added["claims"] += 1
-        if added["claims"] or added["sources"] or added["documents"]:
+            new_claims.append(claim)
+        if new_claims or new_sources or new_documents:
             for event in events:
                 store.tx_log(
                     event.action,
@@ -140,4 +187,13 @@ def import_casebook(
                     actor=event.actor,
                     undone=event.undone,
                 )
+            importlog.tx_log(
+                store,
+                importlog.new_target(),
+                source,
+                claims=new_claims,
+                sources=new_sources,
+                documents=new_documents,
+            )
+    added.update(claims=len(new_claims), sources=len(new_sources), documents=len(new_documents))
     return added

@@ -18,6 +18,12 @@ def clean(text: str) -> str:
     return _UNSAFE.sub("", _ANSI.sub("", text))
 
 
+def inert(text: str) -> str:
+    """Text for a terminal that must keep every character (JSON, reports on stdout): control
+    and bidi characters shown as visible \\uXXXX escapes instead of acting on the terminal."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def one_line(text: str, width: int | None = None) -> str:
     """Cleaned text on one line, cut to `width` characters with an ellipsis."""
     flat = _SPACE.sub(" ", clean(text)).strip()
@@ -28,5 +34,4 @@ def one_line(text: str, width: int | None = None) -> str:
 
 def json_line(obj: Any) -> str:
     """One JSON object on one line; control and bidi characters escaped so a terminal is safe."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return inert(json.dumps(obj, ensure_ascii=False, separators=(", ", ": ")))

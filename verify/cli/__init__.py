@@ -11,29 +11,30 @@ import os
 import sys
 from collections.abc import Sequence
 
-from verify.cli import analysis, casebook, claims, tui
+from verify.cli import analysis, casebook, claims, edit, evidence, search, sources, tui
 from verify.cli.common import Handler, err, write_output
 from verify.errors import VerifyError
 from verify.textsafe import clean
 
 __all__ = ["build_parser", "commands", "main", "write_output"]
 
-COMMAND_MODULES = (tui, analysis, claims, casebook)
+COMMAND_MODULES = (tui, analysis, claims, edit, evidence, sources, search, casebook)
 """In the order `--help` lists their commands."""
 
 
+CASEBOOK_HELP = "casebook file (default: $VERIFY_CASEBOOK or the user data folder)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--casebook",
-        metavar="PATH",
-        help="casebook file (default: $VERIFY_CASEBOOK or the user data folder)",
-    )
     parser = argparse.ArgumentParser(
         prog="verify",
         description="A terminal workbench for fact-checkers. Without a command, opens the TUI.",
-        parents=[common],
     )
+    parser.add_argument("--casebook", metavar="PATH", help=CASEBOOK_HELP)
+    # A subcommand's --casebook defaults to "not given", so one given before the command is
+    # not overwritten by the subparser's default (argparse copies sub-defaults over).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--casebook", metavar="PATH", default=argparse.SUPPRESS, help=CASEBOOK_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
@@ -109,7 +110,7 @@ def _main(argv: list[str]) -> int:
                 return 2
             parser.print_help()
             return 0
-        return tui.cmd_tui(ns)
+        return tui.cmd_tui(ns, commands(parser))
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     return handler(args)

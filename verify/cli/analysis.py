@@ -12,33 +12,45 @@ from verify.textsafe import json_line, one_line
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    """Each source is its own action: one that cannot be saved leaves the others saved.
+
+    Every source is read and checked before anything is written, so an unreadable one
+    changes nothing; a failure while writing (a busy or full disk) is reported per source,
+    and the exit status is 1 with a line naming what was saved and what was not.
+    """
     from verify.ingest import pipeline
 
     if args.src.count("-") > 1:
         raise VerifyError("standard input ('-') can be given only once")
     with open_store(args, create=True) as store:
-        # Read and check every source before writing anything: a bad one changes nothing.
         archived = []
         show_progress = sys.stderr.isatty() and len(args.src) > 1
         for i, src in enumerate(args.src, 1):
             if show_progress:
                 sys.stderr.write(f"\rreading {i}/{len(args.src)}: {one_line(src, 60):<60}")
-            archived.append(_read_archived(src, store.clock()))
-        totals = {
-            "documents": 0,
-            "sentences": 0,
-            "candidates": 0,
-            "groups": 0,
-            "claims": 0,
-            "attached": 0,
-            "duplicates": 0,
-        }
+            archived.append(_read_archived(src, store.clock(), args.timeout))
+        totals = dict.fromkeys(
+            ("documents", "sentences", "candidates", "groups", "claims", "attached", "duplicates"),
+            0,
+        )
+        saved: list[str] = []
+        failed: list[str] = []
         for i, item in enumerate(archived, 1):
+            address = item.document.address
             if show_progress:
-                sys.stderr.write(
-                    f"\ringesting {i}/{len(archived)}: {one_line(item.document.address, 60):<60}"
-                )
-            result = pipeline.ingest(store, item)
+                sys.stderr.write(f"\ringesting {i}/{len(archived)}: {one_line(address, 60):<60}")
+            try:
+                result = pipeline.ingest(store, item)
+            except VerifyError as exc:
+                failed.append(address)
+                if show_progress:
+                    sys.stderr.write("\n")
+                err(f"{address}: {exc}; nothing from it was saved")
+                if args.json:
+                    failure = {"address": address, "saved": False, "error": str(exc)}
+                    out(json_line({"document": item.document.id, **failure}))
+                continue
+            saved.append(address)
             for warning in result.warnings:
                 err(f"warning: {warning}")
             if args.json:
@@ -48,7 +60,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 totals[key] += getattr(result, key)
             totals["claims"] += len(result.claims)
             if not result.new_document and not args.json:
-                err(f"{one_line(item.document.address)}: already archived, nothing added")
+                err(f"{one_line(address)}: already archived, nothing added")
         if show_progress:
             sys.stderr.write("\n")
     if not args.json:
@@ -58,6 +70,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             f"{totals['claims']} claims proposed, {totals['attached']} accounts added to "
             f"existing claims, {totals['duplicates']} duplicates skipped"
         )
+    if failed:
+        err(
+            f"saved {len(saved)} of {len(archived)} sources"
+            + (f" ({', '.join(saved)})" if saved else "")
+            + f"; not saved: {', '.join(failed)}"
+        )
+        return 1
     return 0
 
 
@@ -65,7 +84,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from verify.ingest import pipeline
     from verify.models import utcnow
 
-    archived = _read_archived(args.src, utcnow())
+    archived = _read_archived(args.src, utcnow(), args.timeout)
     for warning in archived.warnings:
         err(f"warning: {warning}")
     analysis = pipeline.extract(archived.document.text)
@@ -84,10 +103,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_archived(src: str, at: Any) -> Any:
+def _read_archived(src: str, at: Any, timeout: float | None = None) -> Any:
     from verify.ingest import documents
 
-    raw, address, media = documents.read_source(src)
+    raw, address, media = documents.read_source(src, timeout=timeout)
     return documents.archive(raw, address, media, retrieved=at)
 
 
@@ -154,14 +173,19 @@ def cmd_match(args: argparse.Namespace) -> int:
     return 0
 
 
+TIMEOUT_HELP = "give up on a URL after this many seconds in all (default 30)"
+
+
 def register(add: Add) -> None:
     p = add("ingest", cmd_ingest, "archive sources and propose their check-worthy claims")
     p.add_argument("src", nargs="+", help="file (.txt, .md, .html), '-' for stdin, http(s) URL")
     p.add_argument("--json", action="store_true", help="one JSON object per document")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help=TIMEOUT_HELP)
 
     p = add("extract", cmd_extract, "show claim candidates in a source without saving")
     p.add_argument("src", help="file (.txt, .md, .html), '-' for stdin, http(s) URL")
     p.add_argument("--json", action="store_true", help="one JSON object per candidate")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help=TIMEOUT_HELP)
 
     p = add("quote", cmd_quote, "locate a quote in a text file (catches misquotes)")
     p.add_argument("--source", required=True, help="text file to search")

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from verify import paths
 from verify.cli.common import Add, err, open_store, out, write_output
 from verify.errors import VerifyError
-from verify.store import Store
 from verify.textsafe import one_line
 
 IMPORT_FORMATS = ("auto", "json", "jsonl", "tsv", "csv", "claimreview")
@@ -30,7 +26,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     with open_store(args, create=True) as store:
         counts = import_file(
-            store, args.file, args.format, progress if sys.stderr.isatty() else None
+            store,
+            args.file,
+            args.format,
+            progress if sys.stderr.isatty() else None,
+            warn=lambda m: err(f"warning: {m}"),
         )
     out(", ".join(f"{k} {v}" for k, v in counts.items()))
     return 0
@@ -48,10 +48,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         elif args.format == "claimreview":
             claims = [store.get_claim(args.claim)] if args.claim else list(store.iter_claims())
             documents = {d.id: d for d in store.documents()}
-            objs = claimreview.reviews(claims, store.settings(), documents)
-            if args.claim and not objs:
+            if args.claim and claims[0].verdict is None:
                 raise VerifyError(f"claim {args.claim} has no verdict to publish")
-            text = json.dumps(objs, ensure_ascii=False, indent=2) + "\n"
+            text = claimreview.export_text(
+                claims, store.settings(), documents, lambda m: err(f"warning: {m}")
+            )
         else:
             if args.claim:
                 text = markdown.claim_report(store, store.get_claim(args.claim))
@@ -70,7 +71,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         findings = check(store)
-        n_claims, n_docs = store.count_claims(), len(store.documents())
+        n_claims = store.count_claims()
+        n_docs = store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     damage = [f for f in findings if f.severity == "damage"]
     for f in findings:
         out(f"{f.severity}: {one_line(f.where)}: {one_line(f.message)}")
@@ -99,7 +101,9 @@ def cmd_config(args: argparse.Namespace) -> int:
             raise VerifyError(f"unknown setting {args.key!r} (known: {', '.join(keys)})")
         if args.value is None:
             raise VerifyError("config set needs a value")
-        store.set_settings(settings.model_copy(update={keys[args.key]: args.value}))
+        attr, value = keys[args.key], args.value
+        # Read, change and write inside one transaction: two at once both land.
+        store.update_settings(lambda s: s.model_copy(update={attr: value}), "settings.update")
     return 0
 
 
@@ -114,39 +118,17 @@ def cmd_backup(args: argparse.Namespace) -> int:
         )
         if dest.exists():
             raise VerifyError(f"{dest} already exists")
-        try:
-            store.backup(dest)
-        except OSError as exc:
-            raise VerifyError(f"cannot write backup {dest}: {exc.strerror}") from None
+        store.backup(dest)
     out(str(dest))
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from verify.integrity import check
+    from verify.restore import restore
 
     backup = Path(args.backup)
     target, _ = paths.casebook_path(args.casebook)
-    if backup.resolve() == target.resolve():
-        raise VerifyError("the backup and the casebook are the same file")
-    with Store.open(backup, create=False) as source:
-        damage = [f for f in check(source) if f.severity == "damage"]
-        if damage:
-            raise VerifyError(f"{backup} is damaged too: {damage[0].where}: {damage[0].message}")
-        tmp = target.with_name(f".{target.name}.restoring")
-        source.backup(tmp)
-    aside = None
-    if target.exists():
-        # Never delete what was there: keep it beside, with its WAL files, for inspection.
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        aside = target.with_name(f"{target.name}.replaced-{stamp}")
-        for suffix in ("", "-wal", "-shm"):
-            old = Path(f"{target}{suffix}")
-            if old.exists():
-                os.replace(old, Path(f"{aside}{suffix}"))
-    os.replace(tmp, target)
-    with Store.open(target, create=False):  # migrates an older backup, after its own backup
-        pass
+    aside = restore(backup, target)
     out(f"restored {target} from {backup}" + (f"; the previous file is {aside}" if aside else ""))
     return 0
 

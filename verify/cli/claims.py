@@ -17,6 +17,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         if args.verdict and store.settings().label(args.verdict) is None:
             raise VerifyError(f"unknown verdict label {args.verdict!r}")
         rows = store.summaries(verdict=args.verdict, status=args.status)
+    if not (args.all or args.status):
+        # Dropped (and merged, which are dropped) claims are done with: shown only when asked.
+        rows = [r for r in rows if r.status != "dropped"]
     width = 100 if sys.stdout.isatty() else None
     for r in rows:
         if args.json:
@@ -83,6 +86,7 @@ def register(add: Add) -> None:
     p = add("list", cmd_list, "list claims")
     p.add_argument("--verdict", metavar="LABEL", help="only claims with this verdict")
     p.add_argument("--status", choices=["proposed", "open", "decided", "dropped"])
+    p.add_argument("--all", action="store_true", help="dropped and merged claims too")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
 
     p = add("show", cmd_show, "show one claim with its accounts and evidence")

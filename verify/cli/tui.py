@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from pathlib import Path
 
@@ -21,15 +22,33 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_tui(path)
 
 
-def cmd_tui(args: argparse.Namespace) -> int:
+def cmd_tui(args: argparse.Namespace, commands: list[str] | None = None) -> int:
     if args.path:
-        path = Path(args.path)
+        path, is_default = Path(args.path), False
     else:
-        path, _ = paths.casebook_path(args.casebook)
+        path, is_default = paths.casebook_path(args.casebook)
+    paths.refuse_special(path)
     if not path.exists():
+        # A mistyped command must not quietly become a casebook: a new one is asked for by
+        # its extension or by `verify new`.
+        if not is_default and path.suffix != ".casebook":
+            near = difflib.get_close_matches(str(args.path or ""), commands or [], n=1)
+            hint = f" (did you mean `verify {near[0]}`?)" if near else ""
+            raise VerifyError(f"no casebook at {path}{hint}; `verify new {path}` makes a new one")
         err(f"starting a new casebook at {path}")
     preflight(path)
     return run_tui(path)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    paths.refuse_special(path)
+    if path.exists() or path.is_symlink():
+        raise VerifyError(f"{path} already exists; `verify {path}` opens it")
+    with Store.open(path, create=True):
+        pass
+    err(f"new casebook at {path}; `verify {path}` opens it")
+    return 0
 
 
 def preflight(path: Path) -> None:
@@ -57,3 +76,5 @@ def run_tui(path: Path) -> int:
 
 def register(add: Add) -> None:
     add("demo", cmd_demo, "open the TUI on a fresh copy of the sample casebook")
+    p = add("new", cmd_new, "make a new, empty casebook at PATH")
+    p.add_argument("path", metavar="PATH")

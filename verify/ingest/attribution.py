@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from verify.ingest import sentences, tagger
+from verify.textsafe import clean
 
 PRONOUNS = {"he", "she", "they", "we", "i", "it", "you"}
 """Sources the caller resolves to an earlier mention."""
@@ -26,6 +27,7 @@ _ARTICLES = {"a", "an", "the"}
 _BE = {"is", "are", "was", "were", "be", "been", "being"}
 _EXPLETIVE = {"there"}
 _QUOTE_CHARS = "“”\"‘’'"
+_WHITESPACE = re.compile(r"\s+")
 _ANONYMOUS_HEADS = {
     "official", "officials", "authorities", "source", "sources", "insider", "insiders",
     "aide", "aides", "diplomat", "diplomats", "people", "residents", "witnesses", "analysts",
@@ -284,7 +286,8 @@ def _sentence(
                 if slo >= shi:
                     slo, shi = lo, hi
                 speaker = sent.text[words[slo].start - sent.start : words[shi - 1].end - sent.start]
-                speaker = speaker.strip(_QUOTE_CHARS + " ,")
+                # A speaker becomes a source's name: one line, no control codes.
+                speaker = _WHITESPACE.sub(" ", clean(speaker)).strip(_QUOTE_CHARS + " ,")
                 # "The head of the army, Gen. X": the speaker is the name in apposition.
                 named = speaker.rsplit(",", 1)[-1].strip()
                 if named != speaker and any(w[:1].isupper() for w in named.split()):
@@ -394,7 +397,9 @@ def find(text: str, split: list[sentences.Sentence] | None = None) -> list[Found
 
 def attribute(sentence: str) -> Attribution:
     """The first attribution with a speaker in one sentence, or NONE."""
-    for found in find(sentence.strip()):
+    text = sentence.strip()
+    # One sentence, as given: not split again.
+    for found in find(text, [sentences.Sentence(text, 0, len(text), 0)]):
         if found.speaker:
             return Attribution(found.speaker, found.verb, found.anonymous, found.pronoun)
     return NONE

@@ -91,14 +91,22 @@ def _strength(a: str, b: str) -> tuple[bool, bool, int]:
 
 
 def same_speaker(a: str | None, b: str | None) -> bool:
-    """ "Demidov" and "Belgorod Mayor Valentin Demidov" are one speaker."""
+    """ "Novak" and "City Mayor Irena Novak" are one speaker."""
     if a is None or b is None:
         return a == b
     return a == b or a.split()[-1].lower() == b.split()[-1].lower()
 
 
-def group(texts: Sequence[str], speakers: Sequence[str | None]) -> list[int]:
-    """A group number per statement; statements sharing a number are accounts of one event."""
+def group(
+    texts: Sequence[str],
+    speakers: Sequence[str | None],
+    vectors: dict[str, np.ndarray] | None = None,
+) -> list[int]:
+    """A group number per statement; statements sharing a number are accounts of one event.
+
+    `vectors` holds meaning vectors already computed (by text): those are used, and the ones
+    encoded here are added to it, so no text is encoded twice in one ingest.
+    """
     parent = list(range(len(texts)))
 
     def find(i: int) -> int:
@@ -126,9 +134,12 @@ def group(texts: Sequence[str], speakers: Sequence[str | None]) -> list[int]:
             nearest = False
     needed = sorted({k for i, j, _ in pairs for k in (i, j)})
     if needed and len(needed) <= max(ENCODE_MIN, len(texts) // ENCODE_SHARE):
-        vectors = dict(zip(needed, embed.encode([texts[k] for k in needed]), strict=True))
+        known = {} if vectors is None else vectors
+        todo = list(dict.fromkeys(texts[k] for k in needed if texts[k] not in known))
+        if todo:
+            known.update(zip(todo, embed.encode(todo), strict=True))
         for i, j, least in pairs:
-            if float(np.dot(vectors[i], vectors[j])) >= least:
+            if float(np.dot(known[texts[i]], known[texts[j]])) >= least:
                 parent[find(j)] = find(i)
     elif needed:
         # Too many to encode quickly (a book-length text): shared words decide instead.

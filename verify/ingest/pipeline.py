@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from verify import anchor
+from verify import anchor, match
 from verify.ids import new_id, stable_id
 from verify.ingest import attribution, grouping, sentences, speakers, worthiness
 from verify.ingest.documents import Archived
-from verify.models import Account, Claim, ClaimStatus, Source
+from verify.models import Account, Claim, ClaimStatus, Document, Source
 from verify.store import Store
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DUPLICATE_SIMILARITY = 0.8
 """An existing claim this alike is the same claim: attach to it instead of adding another."""
@@ -85,8 +88,15 @@ def _is_statement(text: str) -> bool:
     return stripped.endswith((".", "!", "?", "”", '"', "’", "'", ".)"))
 
 
-def extract(text: str, threshold: float = worthiness.THRESHOLD) -> Analysis:
-    """Check-worthy sentences with who says them, grouped into accounts of the same event."""
+def extract(
+    text: str,
+    threshold: float = worthiness.THRESHOLD,
+    vectors: dict[str, np.ndarray] | None = None,
+) -> Analysis:
+    """Check-worthy sentences with who says them, grouped into accounts of the same event.
+
+    `vectors`, when given, receives the meaning vectors the scoring computed on the way.
+    """
     statements: list[Candidate] = []
     found: list[Candidate] = []
     split = sentences.split(text)
@@ -131,12 +141,12 @@ def extract(text: str, threshold: float = worthiness.THRESHOLD) -> Analysis:
             )
     # Scored together: the encoder works in batches and re-scores a share of the whole text.
     for cand, score in zip(
-        statements, worthiness.scores([c.text for c in statements]), strict=True
+        statements, worthiness.scores([c.text for c in statements], vectors), strict=True
     ):
         if score >= threshold:
             cand.score = score
             found.append(cand)
-    numbers = grouping.group([c.text for c in found], [c.speaker for c in found])
+    numbers = grouping.group([c.text for c in found], [c.speaker for c in found], vectors)
     for cand, number in zip(found, numbers, strict=True):
         cand.group = f"g{number + 1}"
     return Analysis(len(split), found)
@@ -188,66 +198,156 @@ def _source_for(
     return source, True
 
 
+@dataclass
+class _Planned:
+    """What one group of candidates will do: join an existing claim, or become a new one."""
+
+    members: list[Candidate]
+    accounts: list[Account]
+    target: str | None = None
+    """The existing claim these accounts join."""
+    join: _Planned | None = None
+    """An earlier group of the same document these accounts join (its wording repeats)."""
+    created: str | None = None
+
+
 def ingest(store: Store, archived: Archived) -> IngestResult:
-    """Archive a document and propose its claims; re-ingesting the same bytes adds nothing."""
+    """Archive a document and propose its claims; re-ingesting the same bytes adds nothing.
+
+    Everything slow (check-worthiness, encoding, the "already checked?" look-ups) happens
+    before the write transaction, each text encoded once; the transaction itself only
+    re-checks what another process may have changed meanwhile and writes, so it holds the
+    casebook for milliseconds, not for the length of the document.
+    """
     doc = archived.document
     result = IngestResult(doc.id, doc.address, new_document=False, warnings=archived.warnings)
     if store.has_document(doc.id):
         return result
-    analysis = extract(doc.text)
+    vectors: dict[str, np.ndarray] = {}
+    analysis = extract(doc.text, vectors=vectors)
+    groups: dict[str, list[Candidate]] = {}
+    for cand in analysis.candidates:
+        groups.setdefault(cand.group, []).append(cand)
+    known = {s.id: s for s in store.sources()}
+    new_sources: list[Source] = []
+    plans: list[_Planned] = []
+    for members in groups.values():
+        accounts = []
+        for cand in members:
+            source, created = _source_for(known, cand.speaker, cand.anonymous)
+            if source is not None and created:
+                new_sources.append(source)
+            accounts.append(
+                Account(
+                    id=new_id("a"),
+                    source_id=source.id if source else None,
+                    statement=cand.text,
+                    origin=anchor.selector_for(doc.id, doc.text, cand.start, cand.end),
+                )
+            )
+        plans.append(_Planned(members, accounts))
+    with match.prepared([p.members[0].text for p in plans], known=vectors):
+        seen = _last_event(store)
+        _look_up(store, plans)
+        with store.transaction():
+            if store.has_document(doc.id):
+                return result  # another process archived it meanwhile: nothing added
+            if _claims_changed_since(store, seen):
+                # Another process wrote claims since the look-ups: look again (the vectors
+                # are prepared, so this costs no encoding).
+                _look_up(store, plans)
+            store.tx_insert_document(doc, archived.raw)
+            for source in new_sources:
+                if not store.conn.execute(
+                    "SELECT 1 FROM sources WHERE id = ?", (source.id,)
+                ).fetchone():
+                    store.tx_put_source(source, "source.create")
+            now = store.clock()
+            for plan in plans:
+                _apply(store, doc, plan, now, result)
     result.new_document = True
     result.sentences = analysis.sentences
     result.candidates = len(analysis.candidates)
     result.groups = analysis.groups
-    now = store.clock()
-    known = {s.id: s for s in store.sources()}
-    with store.transaction():
-        store.tx_insert_document(doc, archived.raw)
-        groups: dict[str, list[Candidate]] = {}
-        for cand in analysis.candidates:
-            groups.setdefault(cand.group, []).append(cand)
-        for members in groups.values():
-            accounts = []
-            for cand in members:
-                source, created = _source_for(known, cand.speaker, cand.anonymous)
-                if source is not None and created:
-                    store.tx_put_source(source, "source.create")
-                accounts.append(
-                    Account(
-                        id=new_id("a"),
-                        source_id=source.id if source else None,
-                        statement=cand.text,
-                        origin=anchor.selector_for(doc.id, doc.text, cand.start, cand.end),
-                    )
-                )
-            existing = store.similar(members[0].text, top=1)
-            if existing and existing[0].similarity >= DUPLICATE_SIMILARITY:
-                target = store.get_claim(existing[0].claim_id)
-                have = {a.statement.strip().lower() for a in target.accounts}
-                fresh = [a for a in accounts if a.statement.strip().lower() not in have]
-                result.duplicates += len(accounts) - len(fresh)
-                if fresh:
-                    result.attached += len(fresh)
-                    store.tx_update_claim(
-                        target.model_copy(update={"accounts": [*target.accounts, *fresh]}),
-                        "ingest.attach",
-                    )
-                continue
-            first = members[0]
-            # A microsecond apart, so the list shows the claims in the document's order.
-            at = now + timedelta(microseconds=len(result.claims))
-            claim = Claim(
-                id=new_id("c"),
-                text=first.text,
-                claimant=first.speaker or "",
-                origin=accounts[0].origin,
-                checkworthiness=round(max(m.score for m in members), 4),
-                status=ClaimStatus.proposed,
-                accounts=accounts,
-                created=at,
-                updated=at,
-                extra={"ingested_from": doc.address} if doc.address else {},
-            )
-            store.tx_insert_claim(claim, "ingest.propose")
-            result.claims.append(claim.id)
     return result
+
+
+def _look_up(store: Store, plans: list[_Planned]) -> None:
+    """Which claim, in the casebook or earlier in the document, each group repeats."""
+    fresh: list[tuple[str, _Planned]] = []
+    for plan in plans:
+        text = plan.members[0].text
+        found = store.similar(text, top=1)
+        plan.target = plan.join = None
+        if found and found[0].similarity >= DUPLICATE_SIMILARITY:
+            plan.target = found[0].claim_id
+            continue
+        query = match.normalize(text)
+        plan.join = next(
+            (
+                earlier
+                for wording, earlier in fresh
+                if match.wording_similarity(query, wording) >= DUPLICATE_SIMILARITY
+            ),
+            None,
+        )
+        if plan.join is None:
+            fresh.append((query, plan))
+
+
+def _last_event(store: Store) -> int:
+    return int(store.conn.execute("SELECT COALESCE(max(seq), 0) FROM events").fetchone()[0])
+
+
+def _claims_changed_since(store: Store, seq: int) -> bool:
+    row = store.conn.execute(
+        "SELECT 1 FROM events WHERE seq > ? AND target LIKE 'claim:%' LIMIT 1", (seq,)
+    ).fetchone()
+    return row is not None
+
+
+def _apply(
+    store: Store,
+    doc: Document,
+    plan: _Planned,
+    now: datetime,
+    result: IngestResult,
+) -> None:
+    """Write one planned group (inside the transaction)."""
+    target_id = plan.join.created if plan.join is not None else plan.target
+    if target_id is not None and _has_claim(store, target_id):
+        target = store.get_claim(target_id)
+        have = {a.statement.strip().lower() for a in target.accounts}
+        fresh = [a for a in plan.accounts if a.statement.strip().lower() not in have]
+        result.duplicates += len(plan.accounts) - len(fresh)
+        if fresh:
+            result.attached += len(fresh)
+            store.tx_update_claim(
+                target.model_copy(update={"accounts": [*target.accounts, *fresh]}),
+                "ingest.attach",
+            )
+        return
+    first = plan.members[0]
+    # A microsecond apart, so the list shows the claims in the document's order.
+    at = now + timedelta(microseconds=len(result.claims))
+    claim = Claim(
+        id=new_id("c"),
+        text=first.text,
+        claimant=first.speaker or "",
+        origin=plan.accounts[0].origin,
+        checkworthiness=round(max(m.score for m in plan.members), 4),
+        status=ClaimStatus.proposed,
+        accounts=plan.accounts,
+        created=at,
+        updated=at,
+        extra={"ingested_from": doc.address} if doc.address else {},
+    )
+    store.tx_insert_claim(claim, "ingest.propose")
+    plan.created = claim.id
+    result.claims.append(claim.id)
+
+
+def _has_claim(store: Store, claim_id: str) -> bool:
+    return (
+        store.conn.execute("SELECT 1 FROM claims WHERE id = ?", (claim_id,)).fetchone() is not None
+    )

@@ -18,7 +18,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
 
 WORD_RANGE = (1, 2)
 CHAR_RANGE = (2, 4)
@@ -96,14 +99,22 @@ def word_score(sentence: str) -> float:
     return 1 / (1 + math.exp(-z))
 
 
-def encoder_scores(sentences: Sequence[str]) -> list[float]:
-    """The encoder model's check-worthiness of each sentence."""
+def encoder_scores(
+    sentences: Sequence[str], vectors: dict[str, np.ndarray] | None = None
+) -> list[float]:
+    """The encoder model's check-worthiness of each sentence.
+
+    The encoder's pass yields each sentence's meaning vector too: given `vectors`, they are
+    put there for the look-ups and the index that follow, which then need not encode again.
+    """
     import numpy as np
 
     from verify import embed
 
     weights = _model()["encoder"]
     feats = embed.layer_means(sentences)
+    if vectors is not None:
+        vectors.update(zip(sentences, embed.sentence_vectors(feats), strict=True))
     z = (feats - np.asarray(weights["mean"])) / np.asarray(weights["scale"])
     logits = z @ np.asarray(weights["coef"]) + weights["intercept"]
     return [float(v) for v in 1 / (1 + np.exp(-logits))]
@@ -121,12 +132,12 @@ def combine(word: float, encoder: float) -> float:
     return (word + encoder) / 2
 
 
-def scores(sentences: Sequence[str]) -> list[float]:
-    """Check-worthiness of each sentence of one text."""
+def scores(sentences: Sequence[str], vectors: dict[str, np.ndarray] | None = None) -> list[float]:
+    """Check-worthiness of each sentence of one text (see `encoder_scores` for `vectors`)."""
     result = [word_score(s) for s in sentences]
     chosen = to_rescore(result)
     if chosen:
-        again = encoder_scores([sentences[i] for i in chosen])
+        again = encoder_scores([sentences[i] for i in chosen], vectors)
         for i, p in zip(chosen, again, strict=True):
             result[i] = combine(result[i], p)
     return result

@@ -3,17 +3,71 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlparse
 
 from verify.errors import VerifyError
 from verify.models import Claim, Document, Settings
+from verify.textsafe import clean
 
 CONTEXT = "https://schema.org"
 
+Warn = Callable[[str], None]
 
-def review(claim: Claim, settings: Settings, documents: dict[str, Document]) -> dict[str, Any]:
-    """One ClaimReview object; the claim must have a verdict."""
+# Publishers paste the JSON-LD into <script type="application/ld+json">: with these escaped
+# no string in it can close the element or open a comment, and JSON readers see the same text.
+_SCRIPT_SAFE = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def web_url(value: object) -> bool:
+    """An absolute http(s) URL: the only kind published or accepted (no javascript:, data:)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlparse(value.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def dumps(objs: list[dict[str, Any]]) -> str:
+    """JSON-LD text safe to embed in an HTML script element."""
+    text = json.dumps(objs, ensure_ascii=False, indent=2)
+    return "".join(_SCRIPT_SAFE.get(ch, ch) for ch in text) + "\n"
+
+
+def export_text(
+    claims: list[Claim],
+    settings: Settings,
+    documents: dict[str, Document],
+    warn: Warn | None = None,
+) -> str:
+    """The ClaimReview export of these claims, as CLI and TUI write it."""
+    return dumps(reviews(claims, settings, documents, warn))
+
+
+def review(
+    claim: Claim,
+    settings: Settings,
+    documents: dict[str, Document],
+    warn: Warn | None = None,
+) -> dict[str, Any]:
+    """One ClaimReview object; the claim must have a verdict. URLs that are not http(s)
+    are left out, and `warn` is told which record lost one."""
     assert claim.verdict is not None
+
+    def dropped(field: str, value: object) -> None:
+        if warn is not None:
+            shown = str(value)[:80]
+            warn(f"claim {claim.id}: {field} {shown!r} is not an http(s) URL; left out")
+
     label = settings.label(claim.verdict.label)
     rating: dict[str, Any] = {"@type": "Rating"}
     if label is not None and label.rating_value is not None:
@@ -30,21 +84,27 @@ def review(claim: Claim, settings: Settings, documents: dict[str, Document]) -> 
         }
     if claim.date:
         item["datePublished"] = claim.date
-    appearances = _appearances(claim, documents)
+    appearances = _appearances(claim, documents, dropped)
     if appearances:
         item["appearance"] = appearances
-    base = settings.publisher_url.rstrip("/")
-    url = claim.extra.get("url") if isinstance(claim.extra.get("url"), str) else ""
+    base = settings.publisher_url.rstrip("/") if web_url(settings.publisher_url) else ""
+    if settings.publisher_url and not base:
+        dropped("publisher.url", settings.publisher_url)
+    url = claim.extra.get("url")
+    if url is not None and not web_url(url):
+        dropped("url", url)
+        url = None
+    url = url or (f"{base}/claims/{claim.id}" if base else None)
     return {
         "@context": CONTEXT,
         "@type": "ClaimReview",
         "identifier": claim.ref or claim.id,
-        "url": url or (f"{base}/claims/{claim.id}" if base else f"urn:verify:claim:{claim.id}"),
+        **({"url": url} if url else {}),
         "datePublished": claim.verdict.at.date().isoformat(),
         "author": {
             "@type": "Organization",
             "name": settings.publisher_name or settings.name,
-            **({"url": settings.publisher_url} if settings.publisher_url else {}),
+            **({"url": base} if base else {}),
         },
         "claimReviewed": claim.text,
         "reviewRating": rating,
@@ -73,16 +133,14 @@ def _looks_like_org(name: str) -> bool:
     return any(w in low for w in words)
 
 
-def _appearances(claim: Claim, documents: dict[str, Document]) -> list[dict[str, Any]]:
+def _appearances(
+    claim: Claim, documents: dict[str, Document], dropped: Callable[[str, object], None]
+) -> list[dict[str, Any]]:
     """Where the claim was seen: the archived documents it was quoted from."""
     kept = claim.extra.get("appearance")
     if isinstance(kept, list):
-        # Imported from a ClaimReview: give back what came in.
-        return [
-            a if isinstance(a, dict) else {"@type": "CreativeWork", "url": a}
-            for a in kept
-            if isinstance(a, (dict, str))
-        ]
+        # Imported from a ClaimReview: give back what came in, with web addresses only.
+        return _web_appearances(kept, dropped)
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for sel in [claim.origin] + [a.origin for a in claim.accounts]:
@@ -103,14 +161,38 @@ def _appearances(claim: Claim, documents: dict[str, Document]) -> list[dict[str,
     return out
 
 
-def reviews(
-    claims: list[Claim], settings: Settings, documents: dict[str, Document]
+def _web_appearances(
+    items: list[Any], dropped: Callable[[str, object], None]
 ) -> list[dict[str, Any]]:
-    return [review(c, settings, documents) for c in claims if c.verdict is not None]
+    """Appearances as CreativeWork objects whose url and @id, when present, are http(s)."""
+    out: list[dict[str, Any]] = []
+    for a in items:
+        work = {"@type": "CreativeWork", "url": a} if isinstance(a, str) else a
+        if not isinstance(work, dict):
+            continue
+        bad = [k for k in ("url", "@id") if k in work and not web_url(work[k])]
+        for key in bad:
+            dropped(f"appearance {key}", work[key])
+        work = {k: v for k, v in work.items() if k not in bad}
+        if set(work) - {"@type"}:
+            out.append(work)
+    return out
 
 
-def parse(text: str) -> list[Any]:
-    """Records from ClaimReview JSON-LD: one object, a list, a DataFeed, or JSON lines of them."""
+def reviews(
+    claims: list[Claim],
+    settings: Settings,
+    documents: dict[str, Document],
+    warn: Warn | None = None,
+) -> list[dict[str, Any]]:
+    return [review(c, settings, documents, warn) for c in claims if c.verdict is not None]
+
+
+def parse(text: str, warn: Warn | None = None) -> list[Any]:
+    """Records from ClaimReview JSON-LD: one object, a list, a DataFeed, or JSON lines of them.
+
+    Addresses that are not http(s) (javascript:, data:, file:) are dropped; `warn` names
+    the record each came from."""
     from verify.importers import Record
 
     try:
@@ -140,7 +222,15 @@ def parse(text: str) -> list[Any]:
         item = _obj(obj.get("itemReviewed"))
         author = _obj(item.get("author"))
         fields: dict[str, Any] = {}
-        if isinstance(obj.get("url"), str):
+
+        def dropped(field: str, value: object, where: str = where) -> None:
+            if warn is not None:
+                warn(f"{where}: {field} {str(value)[:80]!r} is not an http(s) URL; left out")
+
+        for key in ("url", "@id"):
+            if key in obj and not web_url(obj[key]):
+                dropped(key, obj[key])
+        if web_url(obj.get("url")):
             fields["url"] = obj["url"]
         if isinstance(rating.get("alternateName"), str):
             fields["verdict"] = rating["alternateName"]
@@ -159,9 +249,15 @@ def parse(text: str) -> list[Any]:
             fields["reviewer"] = review_author["name"]
         appearance = item.get("appearance")
         if isinstance(appearance, list) and appearance:
-            fields["appearance"] = [a for a in appearance if isinstance(a, (dict, str))]
-        ref = obj.get("identifier") or obj.get("url") or f"claimreview:{text_.strip()[:200]}"
-        records.append(Record(ref=str(ref), text=text_.strip(), fields=fields, where=where))
+            kept = _web_appearances(appearance, dropped)
+            if kept:
+                fields["appearance"] = kept
+        ref = obj.get("identifier") or fields.get("url") or f"claimreview:{text_.strip()[:200]}"
+        # Names and labels arrive from a stranger's feed: no control codes past this point.
+        fields = {k: clean(v) if isinstance(v, str) else v for k, v in fields.items()}
+        records.append(
+            Record(ref=clean(str(ref)), text=clean(text_).strip(), fields=fields, where=where)
+        )
     return records
 
 

@@ -9,13 +9,29 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from verify import grading
+from verify import grading, history
+from verify.ids import ID_PATTERN
 from verify.models import Claim, Document, Evidence, Settings, Source
 from verify.store import Store
 from verify.textsafe import clean
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
-_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)(?:([#>+=-])|(\d+)([.)]))")
+# Scheme separators and "www." are what GitHub turns into live links; "[:]" and "[.]" (the
+# defanged form analysts already read) keep an address legible but inert.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.-])://|\bwww\.")
+_NEWLINES = re.compile(r"\r\n?|[\u2028\x85]")
+
+
+def _defang(text: str) -> str:
+    return _AUTOLINK.sub(lambda m: "[:]//" if m.group(0) == "://" else m.group(0)[:3] + "[.]", text)
+
+
+def _guard_start(m: re.Match[str]) -> str:
+    # Escape the marker's punctuation, not a digit: CommonMark reads "\1." as text "\1.".
+    if m.group(2):
+        return f"{m.group(1)}\\{m.group(2)}"
+    return f"{m.group(1)}{m.group(3)}\\{m.group(4)}"
 
 
 def inline(text: str) -> str:
@@ -25,15 +41,27 @@ def inline(text: str) -> str:
     strikethrough are backslash-escaped. That is enough inside a line; `block()` also guards
     the start of a paragraph.
     """
-    flat = " ".join(clean(text).split())
+    flat = _defang(" ".join(clean(text).split()))
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
 def block(text: str) -> str:
     """Untrusted multi-line text as literal markdown paragraphs."""
-    paras = [p for p in re.split(r"\n\s*\n", clean(text)) if p.strip()]
-    return "\n\n".join(_LINE_START.sub(r"\1\\\2", inline(p), count=1) for p in paras)
+    # Carriage returns and Unicode line separators are line breaks, not controls to drop:
+    # dropped, they would run two paragraphs into one.
+    paras = [
+        p
+        for p in re.split(r"\n\s*\n", clean(_NEWLINES.sub("\n", text).replace("\u2029", "\n\n")))
+        if p.strip()
+    ]
+    return "\n\n".join(_LINE_START.sub(_guard_start, inline(p), count=1) for p in paras)
+
+
+def _bold(text: str) -> str:
+    """Bold untrusted text; text cleaned to nothing would print a bare `****`."""
+    shown = inline(text)
+    return f"**{shown}**" if shown else "**(unnamed)**"
 
 
 def code(text: str) -> str:
@@ -55,7 +83,7 @@ def _badge(claim: Claim, settings: Settings) -> str:
         return "**NO VERDICT**"
     label = settings.label(claim.verdict.label)
     name = label.alternate_name if label else claim.verdict.label
-    return f"**{inline(name.upper())}**"
+    return _bold(name.upper())
 
 
 def _source_name(ctx: _Context, source_id: str | None) -> str:
@@ -85,7 +113,9 @@ def _citation(ctx: _Context, ev: Evidence) -> str:
     if ev.url:
         parts.append(inline(ev.url))
     if ev.file_name:
-        parts.append(f"file {inline(ev.file_name)}")
+        doc = ctx.documents.get(ev.document_id or "")
+        kind = f" ({inline(doc.media_type)})" if doc else ""
+        parts.append(f"file {inline(ev.file_name)}{kind}")
     return ", ".join(parts)
 
 
@@ -123,6 +153,13 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
         facts.append(f"- Reference: {inline(claim.ref)}")
     if claim.tags:
         facts.append("- Tags: " + ", ".join(inline(t) for t in claim.tags))
+    merged_into = claim.extra.get("merged_into")
+    if isinstance(merged_into, str):
+        # `extra` can come from an import: only a well-formed id becomes a link target.
+        if re.fullmatch(ID_PATTERN, merged_into):
+            facts.append(f"- Merged into [{merged_into}](#{merged_into})")
+        else:
+            facts.append(f"- Merged into {code(merged_into)}")
     out += [*facts, ""]
 
     if claim.accounts:
@@ -164,7 +201,8 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
                 if aid in index
             ]
             if stances:
-                line += ". Bears on: " + ", ".join(stances)
+                ended = line.endswith((".", "!", "?", "…", ".”", "!”", "?”"))
+                line += (" " if ended else ". ") + "Bears on: " + ", ".join(stances)
             out.append(line)
         out.append("")
 
@@ -203,11 +241,13 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
             note += " Confirmed despite fewer than two independent sources."
         out += ["", note, ""]
 
-    history = ctx.store.events(target=f"claim:{claim.id}")
-    if history:
+    events = ctx.store.events(target=f"claim:{claim.id}")
+    if events:
         out += [f"{h}# History", "", "| When (UTC) | Who | What |", "|---|---|---|"]
-        for event in history:
-            what = event.action + (" (undone)" if event.undone else "")
+        for event in events:
+            what = history.WHAT.get(event.action, event.action) + (
+                " (undone)" if event.undone else ""
+            )
             when = event.at.strftime("%Y-%m-%d %H:%M")
             out.append(f"| {when} | {inline(event.actor)} | {inline(what)} |")
         out.append("")
@@ -244,9 +284,7 @@ def casebook_chunks(store: Store) -> Iterator[str]:
     for r in rows:
         text = inline(r.text if len(r.text) <= 90 else r.text[:89] + "…")
         label = labels.get(r.verdict or "")
-        badge = (
-            f"**{inline((label.alternate_name if label else r.verdict or 'no verdict').upper())}**"
-        )
+        badge = _bold((label.alternate_name if label else r.verdict or "no verdict").upper())
         head.append(
             f"| [{text}](#{r.id}) | {badge} | {r.accounts} | {r.evidence} | {r.updated[:10]} |"
         )

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from textual import on, work
@@ -13,17 +14,20 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
-from verify import actions, grading, paths
+from verify import actions, grading, history, listfilter, paths
 from verify import evidence as evidence_core
 from verify.errors import StaleWriteError, VerifyError
 from verify.evidence import EvidenceDraft
 from verify.ids import new_id
 from verify.listfilter import ListFilter
-from verify.models import Claim, Evidence, EvidenceKind, Source, utcnow
+from verify.models import Claim, Event, Evidence, EvidenceKind, Source, utcnow
 from verify.store import Clock, Store, search_text
+from verify.textsafe import clean
+from verify.ui import navigation
 from verify.ui import state as ui_state
 from verify.ui.claim_list import ClaimList, ClaimRows
 from verify.ui.claim_view import ClaimContext, ClaimView
@@ -39,9 +43,12 @@ from verify.ui.dialogs import (
     VerdictDialog,
 )
 from verify.ui.evidence_screen import EvidenceScreen
+from verify.ui.safe import plain
 from verify.ui.screens import AchScreen, DocumentScreen, HelpScreen
 
 THEMES = ("textual-dark", "textual-light")
+HINT_KEYS = ("verdict", "rationale", "account", "evidence", "checked", "undo")
+"""Bindings the claim pane's hints name; they show the reviewer's own keys."""
 MATCH_THRESHOLD = 0.5
 """Wordings less alike than this are more often different claims than the same one."""
 
@@ -50,7 +57,10 @@ class VerifyApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "verify"
 
+    # Quit and help first: a narrow footer shows the first keys, and these must stay visible.
     BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding(
             "slash",
             "filter",
@@ -73,15 +83,31 @@ class VerifyApp(App[int]):
             "g", "grade", "Grade", id="grade", tooltip="Grade sources A–F, assess each account"
         ),
         Binding("n", "new_claim", "New", id="new_claim"),
+        Binding(
+            "x",
+            "correct",
+            "Edit",
+            id="correct",
+            tooltip="Edit or delete the claim, an account, evidence or a source; merge sources",
+        ),
         Binding("d", "documents", "Docs", id="documents", tooltip="Archived documents"),
+        Binding(
+            "f", "search", "Search", id="search", tooltip="Full text: documents, claims, notes"
+        ),
+        Binding(
+            "c",
+            "checked",
+            "Checked?",
+            id="checked",
+            show=False,
+            tooltip="Jump to the claim this one looks like; offer to merge into it",
+        ),
         Binding("m", "ach", "Matrix", id="ach", tooltip="Evidence × accounts (ACH)"),
         Binding("t", "triage", "Triage", id="triage", tooltip="Accept, drop or merge proposed"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", id="redo"),
         Binding("ctrl+t", "toggle_theme", "Theme", id="theme", show=False, tooltip="Dark or light"),
-        Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False),
-        Binding("q", "quit", "Quit", id="quit"),
     ]
 
     def __init__(
@@ -108,6 +134,56 @@ class VerifyApp(App[int]):
         self._data_version = self.store.data_version()
         self._save_timer: object | None = None
         self._detail_timer: object | None = None
+        self._new_sources: list[Source] = []
+        """A source named in the evidence dialog, saved with the item it came with."""
+
+    async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
+        # Key bindings and `action_*` calls: a failure is reported, not fatal (Textual would
+        # stop the failing widget's message loop and then the app).
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as error:
+            if not getattr(self, "_actions_guarded", False):
+                raise
+            self._report_failure(error)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Dialog callbacks, palette commands and workers land here when they fail.
+        if not getattr(self, "_actions_guarded", False) or not isinstance(error, Exception):
+            super()._handle_exception(error)
+            return
+        self._report_failure(error)
+
+    def _report_failure(self, error: Exception) -> None:
+        """The one place a failed action becomes a message: the reviewer keeps working, and
+        each save is one transaction, so the failed action changed nothing."""
+        self.log.error(repr(error))
+        first = (clean(str(error)).strip().splitlines() or [""])[0][:200]
+        hint = ""
+        if isinstance(error, (ValueError, sqlite3.DatabaseError)):
+            hint = "; `verify check` names any damage"
+        self.notify(
+            escape(f"Not done: {type(error).__name__}: {first}{hint}"),
+            title="Error",
+            severity="error",
+            timeout=10,
+        )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification, from any screen, passes here: messages often quote a casebook
+        or a server, so control codes go before the terminal sees them."""
+        super().notify(
+            clean(message), title=plain(title), severity=severity, timeout=timeout, markup=markup
+        )
 
     # -- layout --------------------------------------------------------------------------
 
@@ -115,10 +191,12 @@ class VerifyApp(App[int]):
         yield Header(show_clock=False, icon="✓")
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield Input(placeholder="/ filter claims", id="filter")
+                yield Input(
+                    placeholder="/ filter: words, status: verdict: tag: source:", id="filter"
+                )
                 yield ClaimList(self.rows, id="claims")
             yield ClaimView(id="claim")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         # The main screen's widgets, kept so timers and callbacks that fire while a dialog is
@@ -127,15 +205,15 @@ class VerifyApp(App[int]):
         self.filter_input = self.query_one("#filter", Input)
         self.claim_view = self.query_one(ClaimView)
         self.theme = self.ui_state.theme if self.ui_state.theme in THEMES else THEMES[0]
-        self.title = f"verify: {self.store.settings().name}"
-        self.sub_title = str(self.casebook_path.name)
+        self.title = plain(f"verify: {self.store.settings().name}", 80)
+        self.sub_title = plain(self.casebook_path.name, 80)
         self._load_keymap()
         claim_list = self.claim_list
         restored = self.book_state
         if restored.filter:
             with self.filter_input.prevent(Input.Changed):  # restoring, not typing
                 self.filter_input.value = restored.filter
-            self._apply_filter(restored.filter)
+        self._apply_filter(restored.filter)
         claim_list.reload(keep=restored.claim_id)
         if restored.scroll_y and restored.claim_id is None:
             claim_list.scroll_to(y=restored.scroll_y, animate=False, immediate=True)
@@ -143,6 +221,17 @@ class VerifyApp(App[int]):
         self._show_current()
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self._check_outside_changes)
+        self._actions_guarded = True
+
+    def key(self, binding_id: str) -> str:
+        """The key bound to `binding_id` now (after the reviewer's keymap), as hints show it."""
+        keymap = getattr(self, "_keymap", {}) or {}
+        if binding_id in keymap:
+            return str(keymap[binding_id]).split(",")[0]
+        for b in self.BINDINGS:
+            if isinstance(b, Binding) and b.id == binding_id:
+                return b.key_display or b.key
+        return binding_id
 
     def _load_keymap(self) -> None:
         path = self.keymap_path or platformdirs.user_config_path("verify") / "keymap.json"
@@ -187,7 +276,8 @@ class VerifyApp(App[int]):
         sources = self.store.sources_for(claim)
         documents = self.store.documents_for(claim)
         matches = self._already_checked(claim)
-        return ClaimContext(claim, self.store.settings(), sources, documents, matches)
+        keys = {name: self.key(name) for name in HINT_KEYS}
+        return ClaimContext(claim, self.store.settings(), sources, documents, matches, keys)
 
     def _already_checked(self, claim: Claim) -> list[tuple[str, float, str, str | None]]:
         """Earlier claims in this casebook that look like this one, best first."""
@@ -231,15 +321,26 @@ class VerifyApp(App[int]):
             self._filter_index.update(changed.id, search_text(changed))
         else:
             self._filter_index = None
-        query = self.filter_input.value
-        if query:
-            self._apply_filter(query)
+        self._apply_filter(self.filter_input.value)
         keep = keep or (self.ctx.claim.id if self.ctx else None)
         self.claim_list.reload(keep=keep)
         self._show_current()
         self._data_version = self.store.data_version()
+        title = f"verify: {self.store.settings().name}"  # follows `config set name`
+        if title != self.title:
+            self.title = title
 
     def _check_outside_changes(self) -> None:
+        if self.store.replaced():
+            if not getattr(self, "_told_replaced", False):
+                self._told_replaced = True
+                self.notify(
+                    "The casebook file was replaced (restored or moved); nothing more is "
+                    "saved here: quit and reopen it",
+                    severity="error",
+                    timeout=30,
+                )
+            return
         try:
             version = self.store.data_version()
         except Exception:
@@ -257,7 +358,7 @@ class VerifyApp(App[int]):
         if self._filter_index is None:
             ids, texts = self.store.search_corpus()
             self._filter_index = ListFilter(ids, texts)
-        self.rows.set_filter(self._filter_index.apply(query))
+        self.rows.set_filter(listfilter.select(self.store.conn, self._filter_index, query))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -449,6 +550,12 @@ class VerifyApp(App[int]):
         self.push_screen(EvidenceScreen(claim, self.store.documents(), self.store.sources()), done)
 
     def _attach_evidence(self, draft: EvidenceDraft) -> None:
+        if draft.new_source_name:
+            # The new source is saved with the item, in the same action.
+            self._new_sources = [Source(id=new_id("s"), name=draft.new_source_name)]
+            draft.source_id = self._new_sources[0].id
+        else:
+            self._new_sources = []
         if draft.kind in (EvidenceKind.url, EvidenceKind.file):
             # Fetching a page or reading a large file must not freeze the screen.
             self.notify("Archiving the evidence…")
@@ -478,7 +585,8 @@ class VerifyApp(App[int]):
         self._save_built_evidence(item, draft.kind.value)
 
     def _save_built_evidence(self, item: Evidence, kind: str) -> None:
-        new = self.edit(lambda c: actions.add_evidence(c, item), "evidence.add")
+        sources, self._new_sources = self._new_sources, []
+        new = self.edit(lambda c: actions.add_evidence(c, item), "evidence.add", sources)
         if new is not None:
             self.notify(f"Attached {kind} evidence")
 
@@ -501,7 +609,18 @@ class VerifyApp(App[int]):
     def action_documents(self) -> None:
         claim = self.ctx.claim if self.ctx else None
         first = claim.origin.document_id if claim and claim.origin else None
-        self.push_screen(DocumentScreen(claim, self.store.documents(), first))
+        pos = claim.origin.position if claim and claim.origin else None
+        at = (pos.start, pos.end) if pos else None
+        self.push_screen(DocumentScreen(claim, self.store.documents(), first, at))
+
+    def action_search(self) -> None:
+        navigation.search(self)
+
+    def jump_to(self, claim_id: str) -> None:
+        navigation.jump_to(self, claim_id)
+
+    def action_checked(self) -> None:
+        navigation.already_checked(self)
 
     def action_ach(self) -> None:
         ctx = self.ctx
@@ -514,6 +633,11 @@ class VerifyApp(App[int]):
         from verify.ui.triage import TriageScreen
 
         self.push_screen(TriageScreen(self.store), lambda _: self.refresh_all())
+
+    def action_correct(self) -> None:
+        from verify.ui import correcting
+
+        correcting.start(self)
 
     def action_undo(self) -> None:
         self._history(self.store.undo, "Undid", "Nothing to undo")
@@ -532,7 +656,8 @@ class VerifyApp(App[int]):
             return
         target = getattr(event, "target", "")
         self.refresh_all(keep=target.partition(":")[2] if target.startswith("claim:") else None)
-        self.notify(escape(f"{verb} {getattr(event, 'action', '')} on {target}"))
+        if isinstance(event, Event):
+            self.notify(escape(f"{verb}: {history.describe(event)}"))
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
@@ -562,13 +687,11 @@ class VerifyApp(App[int]):
                 dest = self.casebook_path.with_name(f"{stem}-claimreview.json")
                 claims = list(self.store.iter_claims())
                 docs = {d.id: d for d in self.store.documents()}
-                text = (
-                    json.dumps(
-                        claimreview.reviews(claims, self.store.settings(), docs),
-                        ensure_ascii=False,
-                        indent=2,
-                    )
-                    + "\n"
+                text = claimreview.export_text(
+                    claims,
+                    self.store.settings(),
+                    docs,
+                    lambda m: self.notify(m, severity="warning", markup=False),
                 )
             write_output(text, str(dest))
         except VerifyError as exc:
@@ -578,6 +701,21 @@ class VerifyApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        for command in self._commands():
+            yield command._replace(callback=self._guarded(command.callback))
+
+    def _guarded(self, callback: Callable[[], Any]) -> Callable[[], None]:
+        """A palette command whose failure is reported like any other action's."""
+
+        def run() -> None:
+            try:
+                callback()
+            except Exception as error:
+                self._report_failure(error)
+
+        return run
+
+    def _commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand(
             "Export markdown report", "The whole casebook, for editors", lambda: self.export("md")
         )
@@ -619,4 +757,5 @@ def make_app(
 def run(casebook: Path) -> int:
     app = make_app(casebook)
     result = app.run()
-    return int(result or 0)
+    # A crash must not look like a clean exit to a script.
+    return app.return_code or int(result or 0)

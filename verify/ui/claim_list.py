@@ -16,8 +16,11 @@ from textual.strip import Strip
 from verify.models import ClaimSummary
 from verify.store import Store
 from verify.textsafe import one_line
+from verify.ui.safe import plain
 
 PAGE = 200
+NARROW = 48
+"""Below this many columns the list drops its status column and shortens verdict badges."""
 
 VERDICT_STYLE = {
     "true": "bold black on green",
@@ -177,17 +180,21 @@ class ClaimList(ScrollView, can_focus=True):
         if index == self.cursor:
             base = base + self.get_component_rich_style("claim-list--cursor")
         dim = base + self.get_component_rich_style("claim-list--dim")
-        badge_text = (row.verdict or "—")[:10].upper().center(10)
-        badge_style = Style.parse(VERDICT_STYLE.get(row.verdict or "", "dim"))
+        # A narrow list keeps room for the claim's words: short badge, no status column.
+        narrow = width < NARROW
+        badge_width = 4 if narrow else 10
+        badge_text = plain(row.verdict or "—")[:badge_width].upper().center(badge_width)
+        # On the row's own style, so an undecided badge takes the theme's background instead
+        # of the terminal's (black cells in the light theme).
+        badge_style = base + Style.parse(VERDICT_STYLE.get(row.verdict or "", "dim"))
         counts = f"{row.accounts}a {row.evidence}e"
-        status = STATUS_MARK.get(row.status, row.status)[:4].ljust(4)
-        fixed = 10 + 1 + 4 + 1 + len(counts) + 1
+        status = "" if narrow else STATUS_MARK.get(row.status, row.status)[:4].ljust(4) + " "
+        fixed = badge_width + 1 + len(status) + len(counts) + 1
         text = one_line(row.text, max(1, width - fixed - 1))
         segments = [
             Segment(badge_text, badge_style),
             Segment(" ", base),
             Segment(status, dim),
-            Segment(" ", base),
             Segment(text, base),
         ]
         used = sum(s.cell_length for s in segments)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rich import box
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,7 +14,10 @@ from textual.widgets import Static
 from verify import grading
 from verify.models import Claim, Document, Evidence, Settings, Source
 from verify.ui.claim_list import VERDICT_STYLE
-from verify.ui.safe import line, literal
+from verify.ui.safe import line, literal, plain
+
+STACK_BELOW = 70
+"""Pane width (cells) under which accounts stack instead of standing side by side."""
 
 
 @dataclass
@@ -25,33 +30,67 @@ class ClaimContext:
     documents: dict[str, Document]
     matches: list[tuple[str, float, str, str | None]] = field(default_factory=list)
     """Earlier checks that look like this claim: (claim id, score, text, verdict)."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Binding id -> the key bound to it now, for hints that follow a remapped keymap."""
+
+    def key(self, binding_id: str, default: str) -> str:
+        return self.keys.get(binding_id, default)
 
 
-def _evidence_line(ev: Evidence, ctx: ClaimContext, account_id: str) -> Text:
-    stance = ev.stances.get(account_id)
-    mark = grading.STANCE_MARKS[stance] if stance else "·"
-    src = ctx.sources.get(ev.source_id or "")
-    code = grading.grade_code(src.grade if src else None, ev.credibility)
+STANCE_STYLE = {"++": "bold green", "+": "green", "−": "red", "−−": "bold red"}
+
+
+def evidence_title(ev: Evidence, ctx: ClaimContext) -> Text:
+    """What an item is, in words: the quote, or the file's name and type, the URL, the note."""
     text = Text()
-    style = {"++": "bold green", "+": "green", "−": "red", "−−": "bold red"}.get(mark, "dim")
-    text.append(f"{mark:>2} ", style=style)
-    text.append(f"{code} ", style="bold")
     if ev.selector is not None:
-        body = f"“{ev.selector.quote.exact}”"
+        text.append_text(line(f"“{ev.selector.quote.exact}”", 160))
         status = ev.selector.status.value
         if status == "fuzzy":
             status = f"fuzzy {ev.selector.score:.0f}%"
-        text.append_text(line(body, 90))
         text.append(f" [{status}]", style="dim" if status == "exact" else "yellow")
+        return text
+    doc = ctx.documents.get(ev.document_id or "")
+    if ev.kind.value == "file":
+        kind = doc.media_type if doc else "file"
+        text.append("file ", style="dim")
+        text.append_text(line(ev.file_name or "unnamed", 60, style="bold"))
+        text.append(f" ({kind})", style="dim")
+    elif ev.kind.value == "url":
+        text.append("url ", style="dim")
+        text.append_text(line(ev.url, 80))
     else:
-        body = ev.summary or ev.note or ev.url or ev.file_name
-        text.append(f"{ev.kind.value}: ", style="dim")
-        text.append_text(line(body, 90))
+        text.append("note ", style="dim")
+        text.append_text(line(ev.note, 160))
+    if ev.summary:
+        text.append(" — ", style="dim")
+        text.append_text(line(ev.summary, 120))
     return text
 
 
+def evidence_table(ctx: ClaimContext) -> Table:
+    """Evidence as rows, accounts as columns: each item once, its stance under each account."""
+    claim = ctx.claim
+    table = Table(box=box.SIMPLE_HEAD, expand=True, padding=(0, 1), show_edge=False)
+    for i in range(len(claim.accounts)):
+        table.add_column(str(i + 1), justify="center", no_wrap=True, width=2)
+    table.add_column("grade", no_wrap=True, width=5)
+    table.add_column("evidence", ratio=1, overflow="fold")
+    for ev in claim.evidence:
+        cells: list[Text] = []
+        for acc in claim.accounts:
+            stance = ev.stances.get(acc.id)
+            mark = grading.STANCE_MARKS[stance] if stance else "·"
+            cells.append(Text(mark, style=STANCE_STYLE.get(mark, "dim")))
+        src = ctx.sources.get(ev.source_id or "")
+        cells.append(Text(grading.grade_code(src.grade if src else None, ev.credibility)))
+        cells.append(evidence_title(ev, ctx))
+        table.add_row(*cells)
+    return table
+
+
 class AccountColumn(Vertical):
-    """One account: its source and grade on the header row, the statement, the evidence."""
+    """One account: its number, source and grade, the statement, its own assessment."""
 
     def __init__(self, ctx: ClaimContext, index: int) -> None:
         super().__init__(classes="account-column")
@@ -70,18 +109,13 @@ class AccountColumn(Vertical):
         else:
             head.append("unattributed", style="italic")
         yield Static(head, classes="account-head")
-        yield Static(literal(acc.statement), classes="account-statement")
-        yield Static(Text(acc.assessment.value, style="italic dim"), classes="account-assessment")
-        evidence = Text()
-        for i, ev in enumerate(self.ctx.claim.evidence):
-            if i:
-                evidence.append("\n")
-            evidence.append_text(_evidence_line(ev, self.ctx, acc.id))
-        yield Static(evidence or Text("no evidence yet", style="dim"), classes="account-evidence")
+        body = literal(acc.statement)
+        body.append(f"  {acc.assessment.value}", style="italic dim")
+        yield Static(body, classes="account-statement")
 
 
-class ClaimView(VerticalScroll):
-    """Right-hand pane; rebuilt whenever the claim or anything it shows changes."""
+class ClaimView(Vertical):
+    """Right-hand pane: the claim scrolls, its verdict and rationale stay in view below it."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -90,6 +124,10 @@ class ClaimView(VerticalScroll):
     def show(self, ctx: ClaimContext | None) -> None:
         self.ctx = ctx
         self.refresh(recompose=True)
+
+    def on_resize(self) -> None:
+        # Narrow panes stack the accounts instead of squeezing words into thin columns.
+        self.set_class(self.size.width < STACK_BELOW, "narrow")
 
     def compose(self) -> ComposeResult:
         ctx = self.ctx
@@ -102,6 +140,11 @@ class ClaimView(VerticalScroll):
                 id="claim-empty",
             )
             return
+        with VerticalScroll(id="claim-body"):
+            yield from self._body(ctx)
+        yield Static(self._verdict_text(ctx), id="verdict")
+
+    def _body(self, ctx: ClaimContext) -> ComposeResult:
         claim = ctx.claim
         header = Text()
         header.append_text(literal(claim.text, style="bold"))
@@ -114,6 +157,9 @@ class ClaimView(VerticalScroll):
             meta.append(("ref ", claim.ref))
         if claim.tags:
             meta.append(("tags ", ", ".join(claim.tags)))
+        merged_into = claim.extra.get("merged_into")
+        if isinstance(merged_into, str):
+            meta.append(("merged into ", merged_into))
         if meta:
             header.append("\n")
             for i, (k, v) in enumerate(meta):
@@ -128,9 +174,10 @@ class ClaimView(VerticalScroll):
         yield Static(header, id="claim-header")
         if ctx.matches:
             found = Text("Already checked? ", style="bold yellow")
+            found.append(f"({ctx.key('checked', 'c')} jumps to the best match)", style="dim")
             for cid, score, text, verdict in ctx.matches[:3]:
                 found.append(f"\n  {score:>3.0f}% ", style="yellow")
-                found.append(f"[{verdict or 'no verdict'}] ", style="bold")
+                found.append(f"[{plain(verdict or 'no verdict', 40)}] ", style="bold")
                 found.append_text(line(text, 100))
                 found.append(f"  {cid}", style="dim")
             yield Static(found, id="claim-matches")
@@ -140,10 +187,22 @@ class ClaimView(VerticalScroll):
                     yield AccountColumn(ctx, i)
         else:
             yield Static(
-                Text("No accounts yet: press a to add who says what.", style="dim"),
+                Text(
+                    f"No accounts yet: press {ctx.key('account', 'a')} to add who says what.",
+                    style="dim",
+                ),
                 id="accounts-empty",
             )
-        yield Static(self._verdict_text(ctx), id="verdict")
+        if claim.evidence:
+            yield Static(evidence_table(ctx), id="evidence")
+        else:
+            yield Static(
+                Text(
+                    f"No evidence yet: press {ctx.key('evidence', 'e')} to attach some.",
+                    style="dim",
+                ),
+                id="evidence",
+            )
 
     @staticmethod
     def _verdict_text(ctx: ClaimContext) -> Text:
@@ -151,17 +210,17 @@ class ClaimView(VerticalScroll):
         text = Text()
         if claim.verdict is None:
             text.append("No verdict", style="bold dim")
-            text.append("  press v to set one", style="dim")
+            text.append(f"  press {ctx.key('verdict', 'v')} to set one", style="dim")
             return text
         label = ctx.settings.label(claim.verdict.label)
         text.append(
-            f" {claim.verdict.label.upper()} ",
+            f" {plain(claim.verdict.label, 40).upper()} ",
             style=VERDICT_STYLE.get(claim.verdict.label, "reverse"),
         )
         if label is not None:
-            text.append(f"  {label.description}", style="italic")
+            text.append(f"  {plain(label.description, 200)}", style="italic")
         text.append(
-            f"\nby {claim.verdict.reviewer or 'unknown'}, "
+            f"\nby {plain(claim.verdict.reviewer or 'unknown', 80)}, "
             f"{claim.verdict.at.strftime('%Y-%m-%d %H:%M')} UTC",
             style="dim",
         )
@@ -171,5 +230,7 @@ class ClaimView(VerticalScroll):
         if claim.verdict.rationale:
             text.append_text(literal(claim.verdict.rationale))
         else:
-            text.append("No rationale yet: press r to write one.", style="dim")
+            text.append(
+                f"No rationale yet: press {ctx.key('rationale', 'r')} to write one.", style="dim"
+            )
         return text

@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from verify.grading import SOURCE_GRADES
 from verify.models import Account, Assessment, RatingLabel, Source
-from verify.ui.safe import line
+from verify.ui.safe import line, literal, plain
 
 LABEL_COLOUR = {
     "true": "bold green", "mostly-true": "bold green", "mixed": "bold yellow",
@@ -39,8 +39,10 @@ class VerdictDialog(ModalScreen[str | None]):
             yield Label("Set verdict: press its number (Esc cancels)", classes="dialog-title")
             for i, label in enumerate(self.scale, 1):
                 text = Text(f" {i} ", style="bold")
-                text.append(f" {label.label:<13}", style=LABEL_COLOUR.get(label.label, "bold"))
-                text.append(f" {label.description}")
+                text.append(
+                    f" {plain(label.label, 40):<13}", style=LABEL_COLOUR.get(label.label, "bold")
+                )
+                text.append(f" {plain(label.description, 200)}")
                 if label.label == self.current:
                     text.append("  (current)", style="dim")
                 yield Static(text, classes="verdict-option", id=f"verdict-{i}")
@@ -69,7 +71,8 @@ class TextDialog(ModalScreen[str | None]):
     def __init__(self, title: str, text: str) -> None:
         super().__init__()
         self.title_text = title
-        self.initial = text
+        # The editor shows its text raw: control codes go before it sees them.
+        self.initial = literal(text).plain
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="text-dialog"):
@@ -126,8 +129,12 @@ class NewClaimDialog(ModalScreen[NewClaim | None]):
             date=self.query_one("#claim-date", Input).value,
         )
 
-    def on_input_submitted(self) -> None:
-        self.dismiss(self._result())
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Enter moves on to the next field; only the last one's Enter adds the claim.
+        if event.input.id == "claim-date":
+            self.dismiss(self._result())
+        else:
+            self.focus_next()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(self._result() if event.button.id == "save" else None)
@@ -213,7 +220,8 @@ class GradeDialog(ModalScreen[Grading | None]):
         self.accounts = accounts
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog wide", id="grade-dialog"):
+        # The scroll container takes no focus: Tab goes from control to control.
+        with VerticalScroll(classes="dialog wide", id="grade-dialog", can_focus=False):
             yield Label(
                 "Source reliability (Admiralty A–F)  Ctrl+S saves, Esc cancels",
                 classes="dialog-title",
@@ -236,6 +244,9 @@ class GradeDialog(ModalScreen[Grading | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query("Select, Button").first().focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":

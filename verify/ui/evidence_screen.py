@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,6 +23,11 @@ STANCE_OPTIONS = [
     ("−  inconsistent", Stance.inconsistent.value),
     ("−− strongly inconsistent", Stance.strongly_inconsistent.value),
 ]
+STANCE_KEYS = {
+    "+": Stance.consistent,
+    "-": Stance.inconsistent,
+    "0": Stance.neutral,
+}
 CREDIBILITY_OPTIONS = [(f"{n}  {d}", n) for n, d in INFO_GRADES.items()]
 
 
@@ -45,6 +51,8 @@ class EvidenceScreen(ModalScreen[EvidenceDraft | None]):
 
     def __init__(self, claim: Claim, documents: list[Document], sources: list[Source]) -> None:
         super().__init__()
+        self._stance_account: int | None = None
+        """The account the next + - 0 key rates (chosen by its number)."""
         self.claim = claim
         self.documents = documents
         self.sources = sources
@@ -77,7 +85,17 @@ class EvidenceScreen(ModalScreen[EvidenceDraft | None]):
                 placeholder="path of a local file to copy into the casebook", id="evidence-path"
             )
             yield Input(placeholder="note", id="evidence-note")
-            with VerticalScroll(id="evidence-ratings"):
+            # No focus on the scroll container itself: Tab goes from control to control, and
+            # no invisible stop can swallow the keys meant for the next one.
+            with VerticalScroll(id="evidence-ratings", can_focus=False):
+                yield Static(
+                    Text(
+                        "Stances by keyboard: account number, then + (twice: ++), - (twice: −−) "
+                        "or 0",
+                        style="dim",
+                    ),
+                    id="stance-hint",
+                )
                 with Horizontal(classes="row"):
                     yield Select(
                         [
@@ -87,6 +105,7 @@ class EvidenceScreen(ModalScreen[EvidenceDraft | None]):
                         prompt="Source (who provides it)",
                         id="evidence-source",
                     )
+                    yield Input(placeholder="…or a new source's name", id="evidence-new-source")
                     yield Select(
                         CREDIBILITY_OPTIONS, value=6, allow_blank=False, id="evidence-credibility"
                     )
@@ -154,6 +173,29 @@ class EvidenceScreen(ModalScreen[EvidenceDraft | None]):
         else:
             info.update(Text("select a passage: find it, or shift+arrows / drag", style="dim"))
 
+    def on_key(self, event: events.Key) -> None:
+        # Keys that would type into a field are the field's; elsewhere they set stances.
+        if isinstance(self.focused, Input):
+            return
+        char = event.character or ""
+        if char.isdigit() and 1 <= int(char) <= len(self.claim.accounts):
+            self._stance_account = int(char) - 1
+            event.stop()
+            self.notify(f"Account {char}: + consistent, - inconsistent, 0 neutral")
+            return
+        if self._stance_account is None or char not in STANCE_KEYS:
+            return
+        event.stop()
+        select = self.query_one(f"#stance-{self._stance_account}", Select)
+        current = select.value
+        stance = STANCE_KEYS[char]
+        # The same key again strengthens: + then + is "strongly consistent".
+        if char == "+" and current == Stance.consistent.value:
+            stance = Stance.strongly_consistent
+        elif char == "-" and current == Stance.inconsistent.value:
+            stance = Stance.strongly_inconsistent
+        select.value = stance.value
+
     def action_focus_find(self) -> None:
         self.query_one("#evidence-find", Input).focus()
 
@@ -179,6 +221,10 @@ class EvidenceScreen(ModalScreen[EvidenceDraft | None]):
         draft.url = self.query_one("#evidence-url", Input).value.strip()
         draft.path = self.query_one("#evidence-path", Input).value.strip()
         draft.note = self.query_one("#evidence-note", Input).value
+        new_source = " ".join(self.query_one("#evidence-new-source", Input).value.split())
+        if new_source:
+            draft.new_source_name = new_source
+            draft.source_id = None
         return draft
 
     def action_attach(self) -> None:

@@ -15,3 +15,9 @@ def literal(text: str, style: str = "") -> Text:
 def line(text: str, width: int | None = None, style: str = "") -> Text:
     """Untrusted text flattened to one line."""
     return Text(one_line(text, width), style=style)
+
+
+def plain(text: str, width: int | None = None) -> str:
+    """Untrusted text as a one-line str, for the few places that take a str: titles,
+    notifications (already markup-escaped where they need it), segments, columns."""
+    return one_line(text, width)

@@ -7,25 +7,36 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from verify import grading
 from verify.models import Claim, Document, Source
 from verify.ui.document_area import DocumentArea
 from verify.ui.evidence_screen import anchors_for
-from verify.ui.safe import line
+from verify.ui.safe import line, plain
 
 
 class DocumentScreen(ModalScreen[None]):
     """Read an archived document with this claim's anchored passages highlighted."""
 
-    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="dialog.close")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close", id="dialog.close"),
+        Binding("ctrl+f", "find", "Find", id="document.find"),
+    ]
 
-    def __init__(self, claim: Claim | None, documents: list[Document], first: str | None) -> None:
+    def __init__(
+        self,
+        claim: Claim | None,
+        documents: list[Document],
+        first: str | None,
+        at: tuple[int, int] | None = None,
+    ) -> None:
         super().__init__()
         self.claim = claim
         self.documents = documents
         self.first = first or (documents[0].id if documents else None)
+        self.at = at
+        """Where to open the first document: the claim's passage, or a search hit."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog full", id="document-dialog"):
@@ -45,11 +56,31 @@ class DocumentScreen(ModalScreen[None]):
                 id="document-select",
             )
             yield Static(id="document-meta")
+            yield Input(
+                placeholder="Ctrl+F find in this document (Enter: next)", id="document-find"
+            )
             yield DocumentArea(id="document-text")
 
     def on_mount(self) -> None:
         if self.first:
             self._load(self.first)
+            area = self.query_one("#document-text", DocumentArea)
+            area.focus()
+            # After the first refresh: the text area lays its text out only then.
+            self.call_after_refresh(self._open_at)
+
+    def _open_at(self) -> None:
+        area = self.query_one("#document-text", DocumentArea)
+        if self.at is not None and self.at[0] < self.at[1] <= len(area.text):
+            area.select_span(*self.at)
+
+    def action_find(self) -> None:
+        self.query_one("#document-find", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        area = self.query_one("#document-text", DocumentArea)
+        if not area.find(event.value):
+            self.notify("Not found in this document", severity="warning")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
@@ -99,7 +130,9 @@ class AchScreen(ModalScreen[None]):
         table.add_column(Text("Grade"), key="grade")
         for i, acc in enumerate(claim.accounts, 1):
             src = self.sources.get(acc.source_id or "")
-            table.add_column(Text(f"{i}. {src.name if src else 'unattributed'}"[:18]), key=acc.id)
+            table.add_column(
+                Text(plain(f"{i}. {src.name if src else 'unattributed'}", 18)), key=acc.id
+            )
         table.add_column(Text("Diagnostic"), key="diag")
         by_id = {e.id: e for e in claim.evidence}
         for row in result.rows:
@@ -126,7 +159,10 @@ class AchScreen(ModalScreen[None]):
                 Text("yes" if row.diagnostic else "no", style="" if row.diagnostic else "dim")
             )
             table.add_row(*cells, key=row.evidence_id)
-        score_cells: list[Text] = [Text("Weighted inconsistency", style="bold"), Text("")]
+        score_cells: list[Text] = [
+            Text("Evidence against (0 = none; lower = more)", style="bold"),
+            Text(""),
+        ]
         score_cells += [Text(f"{result.scores[a]:.2f}", style="bold") for a in result.accounts]
         score_cells.append(Text(""))
         table.add_row(*score_cells, key="scores")
@@ -146,8 +182,12 @@ class AchScreen(ModalScreen[None]):
                 style="dim",
             )
         summary.append(
-            "\nScores: II = −2, I = −1, others 0, weighted by source reliability "
-            "and information credibility.",
+            "\nEvidence against: each item strongly inconsistent with an account counts −2, "
+            "inconsistent −1, anything else 0, times its weight: source reliability "
+            + ", ".join(f"{g} {w:g}" for g, w in grading._SOURCE_WEIGHT.items())
+            + " × information credibility "
+            + ", ".join(f"{c} {w:g}" for c, w in grading._INFO_WEIGHT.items())
+            + ". ACH favours the account with the least evidence against it.",
             style="dim",
         )
         self.query_one("#ach-summary", Static).update(summary)
@@ -181,10 +221,10 @@ class HelpScreen(ModalScreen[None]):
             yield Label("verify: keys  (Esc closes)", classes="dialog-title")
             keys = Text()
             for key, description, tooltip in self.keys:
-                keys.append(f"{key:>10}  ", style="bold")
-                keys.append(f"{description:<11}")
+                keys.append(f"{plain(key, 10):>10}  ", style="bold")
+                keys.append(f"{plain(description, 30):<11}")
                 if tooltip:
-                    keys.append(f"  {tooltip}", style="dim")
+                    keys.append(f"  {plain(tooltip, 80)}", style="dim")
                 keys.append("\n")
             yield Static(keys, id="help-keys")
             yield Static(Text(HELP_TEXT), id="help-text")

@@ -15,6 +15,7 @@ from verify.errors import VerifyError
 from verify.models import ClaimStatus
 from verify.store import Store
 from verify.textsafe import one_line
+from verify.ui.safe import plain
 
 
 def _prompt(text: str, meta: str) -> Text:
@@ -33,15 +34,12 @@ class MergePicker(ModalScreen[str | None]):
         self.claim_id = claim_id
 
     def compose(self) -> ComposeResult:
-        claim = self.store.get_claim(self.claim_id)
-        seen: set[str] = {self.claim_id}
-        options: list[Option] = []
-        for m in self.store.similar(claim.text, top=10, exclude=self.claim_id):
-            seen.add(m.claim_id)
-            options.append(Option(_prompt(m.text, f"{100 * m.similarity:3.0f}%"), id=m.claim_id))
-        for row in self.store.summaries(limit=200):
-            if row.id not in seen and row.status != "dropped":
-                options.append(Option(_prompt(row.text, row.status), id=row.id))
+        from verify.merging import candidates
+
+        options = [
+            Option(_prompt(c.text, f"{c.score:3.0f}%"), id=c.claim_id)
+            for c in candidates(self.store, self.claim_id)
+        ]
         with Vertical(classes="dialog wide", id="merge-dialog"):
             yield Label(
                 "Merge into which claim?  (Enter chooses, Esc cancels)", classes="dialog-title"
@@ -103,7 +101,7 @@ class TriageScreen(ModalScreen[None]):
         detail = Text()
         for acc in claim.accounts:
             src = self.store.get_source(acc.source_id) if acc.source_id else None
-            detail.append(f"{src.name if src else 'unattributed'}: ", style="bold")
+            detail.append(f"{plain(src.name, 80) if src else 'unattributed'}: ", style="bold")
             detail.append(one_line(acc.statement, 300) + "\n")
         if claim.checkworthiness is not None:
             detail.append(f"check-worthiness {claim.checkworthiness:.2f}", style="dim")
