@@ -247,6 +247,10 @@ def _sentence(
             # the cue are what is reported; the source, if any, follows "by".
             by = [s for s in after if s[0] > chi and words[s[0] - 1].text.lower() == "by"]
             source = by[0] if by else None
+        elif all(w.text.lower().endswith("ly") for w in words[clo:chi] if w.text[:1].isalpha()):
+            # A cue of adverbs alone ("reportedly", "unwittingly") names nobody: the noun
+            # before it is what is spoken of, not who speaks.
+            source = None
         if source and words[source[1] - 1].text.lower() in _ARTICLES:
             # A noun phrase does not end in an article: "according to the [harbour authority]".
             end = source[1]
@@ -318,45 +322,51 @@ def _sentence(
 def _labelled(
     split: list[sentences.Sentence],
 ) -> Iterator[tuple[int, sentences.Sentence, list[tagger.Token], list[int]]]:
+    """The labelled words of each sentence that may hold an attribution, in order.
+
+    A sentence with no reporting word (one the training corpus often saw as a cue), colon or
+    quotation mark attributes nothing: tagging it would label every word outside. A first look
+    at its words in C finds those, and only the rest are tokenised and tagged.
+    """
     lexicon = tagger.lexicon()
-    tokenised = [tagger.tokens(sent.text, sent.start) for sent in split]
-    # A sentence with no reporting word, colon or quotation mark attributes nothing.
-    todo = [
-        k
-        for k, words in enumerate(tokenised)
+    heads, marks = tagger.cue_heads()
+    todo: list[int] = []
+    tokenised: dict[int, list[tagger.Token]] = {}
+    for k, sent in enumerate(split):
+        if not (
+            any(m in sent.text for m in marks) or heads & set(_CHUNK.findall(sent.text.lower()))
+        ):
+            continue
+        words = tagger.tokens(sent.text, sent.start)
         if any(
-            lexicon.get(w.text.lower(), 0.0) >= tagger.CUE_MIN or w.text in ':“”"' for w in words
-        )
-    ]
+            lexicon.get(w.text.lower(), 0.0) >= tagger.CUE_MIN or w.text in marks for w in words
+        ):
+            todo.append(k)
+            tokenised[k] = words
     keeps = {k: tagger.without_scare_quotes([w.text for w in tokenised[k]]) for k in todo}
-    probs = dict(
-        zip(
-            todo,
-            tagger.tag_many([[tokenised[k][i].text for i in keeps[k]] for k in todo]),
-            strict=True,
-        )
-    )
-    for index, sent in enumerate(split):
-        words = tokenised[index]
+    probs = tagger.tag_many([[tokenised[k][i].text for i in keeps[k]] for k in todo])
+    for k, p in zip(todo, probs, strict=True):
+        # After an article comes a noun phrase, never the reporting verb ("an informed
+        # source").
+        keep, words = keeps[k], tokenised[k]
+        for j in range(1, len(keep)):
+            if words[keep[j - 1]].text.lower() in _ARTICLES:
+                p[j, 2] = 0.0
+    for index, kept in zip(todo, tagger.decode_many(probs), strict=True):
+        sent, words, keep = split[index], tokenised[index], keeps[index]
         labels = [0] * len(words)
-        if index in probs:
-            keep = keeps[index]
-            p = probs[index]
-            # After an article comes a noun phrase, never the reporting verb ("an informed
-            # source").
-            for k in range(1, len(keep)):
-                if words[keep[k - 1]].text.lower() in _ARTICLES:
-                    p[k, 2] = 0.0
-            kept = tagger.decode(p)
-            for k, y in zip(keep, kept, strict=True):
-                labels[k] = y
-            # A dropped quotation mark takes the label of the word it encloses.
-            kept_set = set(keep)
-            for k in range(len(words)):
-                if k not in kept_set:
-                    opening = k + 1 < len(words) and words[k].text in "“‘"
-                    labels[k] = labels[k + 1] if opening else (labels[k - 1] if k else 0)
+        for k, y in zip(keep, kept, strict=True):
+            labels[k] = y
+        # A dropped quotation mark takes the label of the word it encloses.
+        kept_set = set(keep)
+        for k in range(len(words)):
+            if k not in kept_set:
+                opening = k + 1 < len(words) and words[k].text in "“‘"
+                labels[k] = labels[k + 1] if opening else (labels[k - 1] if k else 0)
         yield index, sent, words, labels
+
+
+_CHUNK = re.compile(r"\w+")
 
 
 def find(text: str, split: list[sentences.Sentence] | None = None) -> list[Found]:
