@@ -19,26 +19,30 @@ from verify import embed
 from verify.match import terms
 
 WINDOW = 4
-"""How many following candidates each one is compared with."""
-SIMILAR = 0.25
-"""Cosine of the encoder's vectors at least this: a statement answering the one just before it
-is about the same event."""
-ENCODE_MIN = 200
-ENCODE_SHARE = 10
-"""At most max(ENCODE_MIN, 1/ENCODE_SHARE of the statements) are encoded (milliseconds each);
-past that, the share of words two statements have in common stands in for the encoder."""
-LEXICAL_SCALE = 0.5
-"""Word overlap (Jaccard) needed, as a share of the cosine that would be."""
-SIMILAR_SHARED = 0.45
-"""The same, for statements that share specifics (numbers, event words, a name) but where
-neither answers the other: these need to mean more nearly the same thing."""
+"""How many earlier candidates each one is compared with."""
+# Cosines of the encoder's vectors two statements need, by what marks them as two versions of
+# one event. Chosen by bench/grouping_eval.py on the project's written news corpus
+# (tests/news_corpus.py: every pair of nearby statements by different speakers, labelled
+# competing or not): the middle of the range of values giving the best pair F1 there.
+SIMILAR = 0.1875
+"""A statement answering another (a contrast, denial, blame or cause) about the same
+specifics or just after it, or denying an event or number the other affirms."""
+SIMILAR_NEAR = 0.4875
+"""A statement after another's, sharing a specific or negating it, with no word of dispute."""
+SIMILAR_SHARED = 0.5125
+"""Statements sharing two or more specifics (numbers, event words, a name), further apart."""
+ENCODE_MAX = 100
+"""At most this many statements are encoded for grouping, beyond those the check-worthiness
+pass encoded already (milliseconds each); past that, shared words stand in for the encoder."""
+LEXICAL_SCALE = 0.2
+"""Word overlap (Jaccard) needed, as a share of the cosine that would be (same corpus)."""
 
 # How English marks a second version of events: contrastive connectives opening the
-# statement, and verbs of disputing.
+# statement, verbs of disputing, and a cause given for what the other reported.
 _CONTRAST = re.compile(
     r"^\W*(however|but|yet|still|instead|in contrast|meanwhile)\b|\b(denied|denies|deny|"
     r"disputed|disputes|rejected|rejects|contrary to|countered|dismissed|contradicted|"
-    r"insisted|blamed|blames|attributed|attributes|while)\b",
+    r"insisted|blamed|blames|attributed|attributes|while|caused by|due to)\b",
     re.I,
 )
 # "A said X, while B said Y" is split in two; the connective stays at the end of the first.
@@ -78,16 +82,17 @@ def _events(text: str) -> set[str]:
     return {_EVENT[w] for w in _WORD.findall(text.lower()) if w in _EVENT}
 
 
-def _strength(a: str, b: str) -> tuple[bool, bool, int]:
-    """Whether the later statement answers the earlier (a contrast, a denial, a blame),
-    whether one negates what the other affirms, and how many specifics they share (numbers,
-    event words, and a place or person, which counts once)."""
+def _strength(a: str, b: str) -> tuple[bool, bool, bool, int]:
+    """Whether the later statement answers the earlier (a contrast, a denial, a blame, a
+    cause), whether one negates what the other affirms, whether that negation is of an event
+    or a number both name ("no deaths" / "nine died"), and how many specifics they share
+    (numbers, event words, and a place or person, which counts once)."""
     answers = bool(_CONTRAST.search(b) or _CONTRAST_END.search(a))
     negation = bool(_NEGATION.search(a)) != bool(_NEGATION.search(b))
-    shared = len(set(_NUMBER.findall(a)) & set(_NUMBER.findall(b)))
-    shared += len(_events(a) & _events(b))
-    shared += min(1, len(_names(a) & _names(b)))
-    return answers, negation, shared
+    facts = len(set(_NUMBER.findall(a)) & set(_NUMBER.findall(b)))
+    facts += len(_events(a) & _events(b))
+    shared = facts + min(1, len(_names(a) & _names(b)))
+    return answers, negation, negation and facts > 0, shared
 
 
 def same_speaker(a: str | None, b: str | None) -> bool:
@@ -95,6 +100,44 @@ def same_speaker(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return a == b
     return a == b or a.split()[-1].lower() == b.split()[-1].lower()
+
+
+def mark(a: str, b: str, nearest: bool) -> str | None:
+    """What marks statement `b` (after `a`, by someone else) as another version of the same
+    event: "answer", "near" or "shared" (see SIMILAR...), or None when nothing does."""
+    answers, negation, contradicts, shared = _strength(a, b)
+    if (answers and (shared or nearest)) or contradicts:
+        return "answer"
+    if nearest and (shared or negation):
+        return "near"
+    if shared >= 2:
+        return "shared"
+    return None
+
+
+def least_cosine(kind: str) -> float:
+    """The cosine a pair marked `kind` needs."""
+    return {"answer": SIMILAR, "near": SIMILAR_NEAR, "shared": SIMILAR_SHARED}[kind]
+
+
+def candidate_pairs(
+    texts: Sequence[str], speakers: Sequence[str | None]
+) -> list[tuple[int, int, str]]:
+    """Nearby statements by different speakers marked as two versions of one event, with
+    their mark."""
+    pairs: list[tuple[int, int, str]] = []
+    for j in range(len(texts)):
+        if speakers[j] is None:
+            continue
+        nearest = True  # the closest earlier statement by someone else is the one answered
+        for i in range(j - 1, max(-1, j - 1 - WINDOW), -1):
+            if speakers[i] is None or same_speaker(speakers[i], speakers[j]):
+                continue
+            kind = mark(texts[i], texts[j], nearest)
+            if kind is not None:
+                pairs.append((i, j, kind))
+            nearest = False
+    return pairs
 
 
 def group(
@@ -116,37 +159,23 @@ def group(
         return i
 
     # Cheap marks first; the encoder then confirms that the two speak of the same thing.
-    pairs: list[tuple[int, int, float]] = []
-    for j in range(len(texts)):
-        if speakers[j] is None:
-            continue
-        nearest = True  # the closest earlier statement by someone else is the one answered
-        for i in range(j - 1, max(-1, j - 1 - WINDOW), -1):
-            if speakers[i] is None or same_speaker(speakers[i], speakers[j]):
-                continue
-            answers, negation, shared = _strength(texts[i], texts[j])
-            if shared and (answers or negation):
-                pairs.append((i, j, SIMILAR))
-            elif shared >= 2:
-                pairs.append((i, j, SIMILAR_SHARED))
-            elif answers and nearest:
-                pairs.append((i, j, SIMILAR))
-            nearest = False
-    needed = sorted({k for i, j, _ in pairs for k in (i, j)})
-    if needed and len(needed) <= max(ENCODE_MIN, len(texts) // ENCODE_SHARE):
-        known = {} if vectors is None else vectors
-        todo = list(dict.fromkeys(texts[k] for k in needed if texts[k] not in known))
-        if todo:
-            known.update(zip(todo, embed.encode(todo), strict=True))
-        for i, j, least in pairs:
-            if float(np.dot(known[texts[i]], known[texts[j]])) >= least:
-                parent[find(j)] = find(i)
-    elif needed:
-        # Too many to encode quickly (a book-length text): shared words decide instead.
-        words = {k: set(terms(texts[k])) for k in needed}
-        for i, j, least in pairs:
-            union = words[i] | words[j]
-            if union and len(words[i] & words[j]) / len(union) >= least * LEXICAL_SCALE:
-                parent[find(j)] = find(i)
+    pairs = candidate_pairs(texts, speakers)
+    known = {} if vectors is None else vectors
+    todo = list(dict.fromkeys(texts[k] for i, j, _ in pairs for k in (i, j)))
+    todo = [t for t in todo if t not in known]
+    if todo and len(todo) <= ENCODE_MAX:
+        known.update(zip(todo, embed.encode(todo), strict=True))
+    words: dict[int, set[str]] = {}
+    for i, j, kind in pairs:
+        least = least_cosine(kind)
+        if texts[i] in known and texts[j] in known:
+            close = float(np.dot(known[texts[i]], known[texts[j]])) >= least
+        else:
+            # Too many to encode quickly (a book-length text): shared words decide instead.
+            a = words.setdefault(i, set(terms(texts[i])))
+            b = words.setdefault(j, set(terms(texts[j])))
+            close = len(a & b) / max(1, len(a | b)) >= least * LEXICAL_SCALE
+        if close:
+            parent[find(j)] = find(i)
     roots: dict[int, int] = {}
     return [roots.setdefault(find(i), len(roots)) for i in range(len(texts))]

@@ -99,6 +99,8 @@ def extract(
     """
     statements: list[Candidate] = []
     found: list[Candidate] = []
+    # Grouping reuses the vectors the scoring computes, whether or not the caller keeps them.
+    vectors = {} if vectors is None else vectors
     split = sentences.split(text)
     by_sentence: dict[int, list[attribution.Found]] = {}
     for each in attribution.find(text, split):
