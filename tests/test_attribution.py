@@ -157,3 +157,42 @@ def test_one_speaker_is_one_source_across_documents(cli, tmp_path) -> None:
     ministry = [src for name, src in sources.items() if "defence ministry" in name]
     assert len(ministry) == 1 and ministry[0].kind == SourceKind.organisation
     assert any(src.kind == SourceKind.unnamed_official for src in sources.values())
+
+
+def test_a_second_article_adds_its_accounts_to_the_existing_claim(cli, tmp_path) -> None:
+    from verify.store import Store
+
+    cb = ["--casebook", str(tmp_path / "c.casebook")]
+    first = tmp_path / "wire.txt"
+    first.write_text(
+        "KESTREL, May 2 (Wire) - A missile struck the central bus station in Kestrel on "
+        "Friday, killing seven people, regional governor Anselm Toriv said.\n\n"
+        "Grain exports through the port of Lisk rose 12 percent in April, according to the "
+        "harbour authority.",
+        "utf-8",
+    )
+    second = tmp_path / "evening-paper.txt"
+    second.write_text(
+        "The defence ministry in Ostrava denied on Saturday that its forces had struck the bus "
+        "station in Kestrel and said the seven deaths were caused by a fuel tanker that "
+        "exploded in the station yard.",
+        "utf-8",
+    )
+    other = tmp_path / "market-fire.txt"
+    other.write_text(
+        "Firefighters said a blaze destroyed 40 stalls at the Kestrel flower market on "
+        "Sunday night and that no one was hurt.",
+        "utf-8",
+    )
+    assert cli("ingest", str(first), *cb).code == 0
+    res = cli("ingest", str(second), "--json", *cb).json_lines()[0]
+    assert res["claims"] == [] and res["attached"] == 1
+    res = cli("ingest", str(other), "--json", *cb).json_lines()[0]
+    assert res["attached"] == 0 and len(res["claims"]) == 1
+    with Store.open(tmp_path / "c.casebook") as s:
+        (strike,) = [
+            s.get_claim(r.id) for r in s.summaries(status="proposed") if "bus station" in r.text
+        ]
+        speakers = [s.get_source(a.source_id).name for a in strike.accounts]  # type: ignore[arg-type]
+    assert speakers == ["regional governor Anselm Toriv", "The defence ministry in Ostrava"]
+    assert strike.accounts[1].statement.startswith("The defence ministry in Ostrava denied")

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 DUPLICATE_SIMILARITY = 0.8
 """An existing claim this alike is the same claim: attach to it instead of adding another."""
+OTHER_CLAIMS = 3
+"""How many of the casebook's most alike claims a statement of a new document is compared
+with, as another speaker's account of the same event."""
 
 
 @dataclass
@@ -275,11 +278,12 @@ def ingest(store: Store, archived: Archived) -> IngestResult:
 
 
 def _look_up(store: Store, plans: list[_Planned]) -> None:
-    """Which claim, in the casebook or earlier in the document, each group repeats."""
+    """Which claim, in the casebook or earlier in the document, each group repeats, or which
+    claim of the casebook it gives another account of."""
     fresh: list[tuple[str, _Planned]] = []
     for plan in plans:
         text = plan.members[0].text
-        found = store.similar(text, top=1)
+        found = store.similar(text, top=OTHER_CLAIMS)
         plan.target = plan.join = None
         if found and found[0].similarity >= DUPLICATE_SIMILARITY:
             plan.target = found[0].claim_id
@@ -294,7 +298,26 @@ def _look_up(store: Store, plans: list[_Planned]) -> None:
             None,
         )
         if plan.join is None:
-            fresh.append((query, plan))
+            plan.target = _same_event(store, plan.members[0], found)
+            if plan.target is None:
+                fresh.append((query, plan))
+
+
+def _same_event(store: Store, cand: Candidate, found: list[match.Match]) -> str | None:
+    """An earlier claim (from another document) that `cand` is another speaker's account of:
+    the marks and cosines of grouping within a document, with the claim's first account."""
+    if cand.speaker is None:
+        return None
+    for near in found:
+        claim = store.get_claim(near.claim_id)
+        if claim.status == ClaimStatus.dropped or "merged_into" in claim.extra:
+            continue
+        if not claim.claimant or grouping.same_speaker(claim.claimant, cand.speaker):
+            continue
+        kind = grouping.mark(claim.text, cand.text, nearest=False)
+        if kind is not None and near.meaning >= grouping.least_cosine(kind):
+            return claim.id
+    return None
 
 
 def _last_event(store: Store) -> int:
