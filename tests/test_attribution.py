@@ -196,3 +196,28 @@ def test_a_second_article_adds_its_accounts_to_the_existing_claim(cli, tmp_path)
         speakers = [s.get_source(a.source_id).name for a in strike.accounts]  # type: ignore[arg-type]
     assert speakers == ["regional governor Anselm Toriv", "The defence ministry in Ostrava"]
     assert strike.accounts[1].statement.startswith("The defence ministry in Ostrava denied")
+
+
+def test_extract_json_gives_cue_and_content_spans(cli, tmp_path) -> None:
+    text = (
+        "The regional governor said a drone hit the school in Marsk on Monday, while the "
+        "defence ministry attributed the damage to falling debris from an intercepted missile."
+    )
+    src = tmp_path / "wire.txt"
+    src.write_text(text, "utf-8")
+    out = cli("extract", str(src), "--json")
+    assert out.code == 0, out.err
+    rows = out.json_lines()
+    assert len(rows) == 2
+    for row in rows:
+        # The contract's fields stay; cue and content_span are added.
+        assert {"text", "span", "speaker", "verb", "anonymous", "score", "group"} <= set(row)
+        start, end = row["span"]
+        assert text[start:end] == row["text"]
+        cue = text[row["cue"][0] : row["cue"][1]]
+        content = text[row["content_span"][0] : row["content_span"][1]]
+        assert start <= row["cue"][0] < row["cue"][1] <= end
+        assert cue in row["text"] and content in row["text"] and cue not in content
+    cues = [text[r["cue"][0] : r["cue"][1]] for r in rows]
+    assert cues == ["said", "attributed"]
+    assert rows[0]["group"] == rows[1]["group"]

@@ -84,7 +84,7 @@ class Found:
 
 
 def is_anonymous(speaker: str) -> bool:
-    """True for sources that are not named: "officials", "Russian authorities", "an informed
+    """True for sources that are not named: "officials", "regional authorities", "an informed
     source in the ministry". A named office ("the Defense Ministry") is not anonymous."""
     low = speaker.lower().replace("“", "").replace("”", "").replace('"', "")
     if any(w in low for w in _ANONYMOUS_WORDS):
@@ -167,7 +167,7 @@ def _speaker_part(words: list[tagger.Token], lo: int, hi: int) -> tuple[int, int
     if parts:
         last = parts[-1]
         tail = [t.text for t in words[last + 1 : hi]]
-        # "Kira Rudik, a member of parliament": the description after the name is not it;
+        # "Ola Berg, a member of parliament": the description after the name is not it;
         # otherwise the part next to the cue is the subject ("via Telegram, the mayor").
         if not tail or tail[0].lower() in ("a", "an") or not any(t[:1].isalpha() for t in tail):
             hi = last

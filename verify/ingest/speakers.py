@@ -1,8 +1,8 @@
 """Who a source is, across a document: pronouns and descriptions resolved to earlier mentions.
 
-"he" takes the last named person a few sentences back; "the ministry" or "Rudik" take the
-most specific earlier mention with the same head word ("Russia's defence ministry",
-"Kira Rudik"). Unnamed sources ("officials") are never resolved to a name.
+"he" takes the last named person a few sentences back; "the ministry" or "Berg" take the
+most specific earlier mention with the same head word ("Dornland's defence ministry",
+"Ola Berg"). Unnamed sources ("officials") are never resolved to a name.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ class Resolver:
         if known and described and len(known) > len(speaker):
             speaker = known
         else:
-            # Every word of a mention finds it again: "the mayor" -> "Belgorod Mayor V. Demidov".
+            # Every word of a mention finds it again: "the mayor" -> "Tarn Mayor I. Bersk".
             for word in speaker.split():
                 w = word.lower().strip("’'s,.")
                 if w and w not in _DETERMINERS and len(speaker) > len(self.mentions.get(w, "")):
