@@ -309,13 +309,13 @@ def _same_event(store: Store, cand: Candidate, found: list[match.Match]) -> str 
     if cand.speaker is None:
         return None
     for near in found:
+        kind = grouping.mark(near.text, cand.text, nearest=False)
+        if kind is None or near.meaning < grouping.least_cosine(kind):
+            continue
         claim = store.get_claim(near.claim_id)
         if claim.status == ClaimStatus.dropped or "merged_into" in claim.extra:
             continue
-        if not claim.claimant or grouping.same_speaker(claim.claimant, cand.speaker):
-            continue
-        kind = grouping.mark(claim.text, cand.text, nearest=False)
-        if kind is not None and near.meaning >= grouping.least_cosine(kind):
+        if claim.claimant and not grouping.same_speaker(claim.claimant, cand.speaker):
             return claim.id
     return None
 
