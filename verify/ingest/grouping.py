@@ -2,8 +2,10 @@
 
 Two statements from different speakers, close in the text, are accounts of one event when
 they mean nearly the same thing to the sentence encoder (verify.embed) and something in the
-text marks them as two versions of it: the later one answers the earlier (a contrast or a
-denial), one negates what the other affirms, or they name the same number, place or person.
+text marks them as two versions of it: the later one answers the earlier (a contrast, a
+denial, a blame or a cause), one negates what the other affirms, or they name the same number,
+place or person. A statement of a later document is compared in the same way with the claims
+already in the casebook (verify.ingest.pipeline).
 Only nearby statements are compared, and only those with such a mark are encoded, so the cost
 grows linearly with the document.
 """
