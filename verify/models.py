@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from verify.ids import ID_PATTERN
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 """Version of the SQLite layout; bumped with every numbered migration."""
 
 FORMAT_VERSION = 1
