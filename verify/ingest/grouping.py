@@ -84,17 +84,16 @@ def _events(text: str) -> set[str]:
     return {_EVENT[w] for w in _WORD.findall(text.lower()) if w in _EVENT}
 
 
-def _strength(a: str, b: str) -> tuple[bool, bool, bool, int]:
+def _strength(a: str, b: str) -> tuple[bool, int, bool, int]:
     """Whether the later statement answers the earlier (a contrast, a denial, a blame, a
-    cause), whether one negates what the other affirms, whether that negation is of an event
-    or a number both name ("no deaths" / "nine died"), and how many specifics they share
-    (numbers, event words, and a place or person, which counts once)."""
+    cause), how many numbers and event words both name, whether one negates what the other
+    affirms, and how many specifics they share (those, and a place or person, counted once)."""
     answers = bool(_CONTRAST.search(b) or _CONTRAST_END.search(a))
     negation = bool(_NEGATION.search(a)) != bool(_NEGATION.search(b))
     facts = len(set(_NUMBER.findall(a)) & set(_NUMBER.findall(b)))
     facts += len(_events(a) & _events(b))
     shared = facts + min(1, len(_names(a) & _names(b)))
-    return answers, negation, negation and facts > 0, shared
+    return answers, facts, negation, shared
 
 
 def same_speaker(a: str | None, b: str | None) -> bool:
@@ -107,8 +106,10 @@ def same_speaker(a: str | None, b: str | None) -> bool:
 def mark(a: str, b: str, nearest: bool) -> str | None:
     """What marks statement `b` (after `a`, by someone else) as another version of the same
     event: "answer", "near" or "shared" (see SIMILAR...), or None when nothing does."""
-    answers, negation, contradicts, shared = _strength(a, b)
-    if (answers and (shared or nearest)) or contradicts:
+    answers, facts, negation, shared = _strength(a, b)
+    # Further apart, a shared name is not enough: both must name the same number or event
+    # (an answer to it, or a denial of it: "no deaths" / "nine died").
+    if (answers and (facts or nearest)) or (negation and facts):
         return "answer"
     if nearest and (shared or negation):
         return "near"
