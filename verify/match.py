@@ -445,6 +445,8 @@ class Match:
 
     Meaning only ranks: claims about the same kind of event (two deadly strikes) are close in
     meaning, so a cosine would call them "already checked" when they are not."""
+    meaning: float = 0.0
+    """Cosine of the two texts' meaning vectors (the sentence encoder's)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -545,6 +547,6 @@ def search(
             + MEANING_WEIGHT * max(meaning, 0.0)
         ) / (1 + NGRAM_WEIGHT + PARTIAL_WEIGHT + MEANING_WEIGHT)
         similarity = (cosine + PARTIAL_WEIGHT * partial) / (1 + PARTIAL_WEIGHT)
-        ranked.append(Match(claim_id, row[1], score, row[2], row[3], similarity))
+        ranked.append(Match(claim_id, row[1], score, row[2], row[3], similarity, meaning))
     ranked.sort(key=lambda m: -m.score)  # stable: ties keep BM25's earlier-check-first order
     return ranked[:top]

@@ -58,6 +58,8 @@ class SourceKind(StrEnum):
     person = "person"
     organisation = "organisation"
     outlet = "outlet"
+    unnamed_official = "unnamed official"
+    """Not named ("officials", "an informed source in the ministry")."""
     unknown = "unknown"
 
 
