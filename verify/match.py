@@ -27,9 +27,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import snowballstemmer
-from rapidfuzz import fuzz
-
 if TYPE_CHECKING:
     import numpy as np
 
@@ -65,13 +62,20 @@ STOPWORDS = frozenset(
     yourselves says said say rt amp via""".split()
 )
 
-_stemmer = snowballstemmer.stemmer("english")
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    # Loaded on first use: the package loads every language's stemmer, which commands that
+    # never index or match a claim (`verify show`, `list`) should not pay for.
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     # The vocabulary is small next to the number of words read: stem each word once.
-    return str(_stemmer.stemWord(word))
+    return str(_stemmer().stemWord(word))
 
 
 def _words(tag: str) -> str:
@@ -302,11 +306,17 @@ def _meanings(
     return {claim_id: float(c) for claim_id, c in zip(ids, cosines, strict=True)}
 
 
+def _partial_ratio(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
+    return float(fuzz.partial_ratio(a, b))
+
+
 def wording_similarity(query: str, claim_text: str, title: str | None = None) -> float:
     """0..1, how alike two wordings are (see `Match.similarity`); arguments normalised."""
     target = f"{claim_text} {title}" if title else claim_text
     cosine = _cosine(_ngrams(query), _ngrams(target))
-    partial = fuzz.partial_ratio(claim_text, query) / 100
+    partial = _partial_ratio(claim_text, query) / 100
     return (cosine + PARTIAL_WEIGHT * partial) / (1 + PARTIAL_WEIGHT)
 
 
@@ -402,7 +412,7 @@ def search(
         claim_text = normalize(row[2])
         target = f"{claim_text} {normalize(row[4])}" if row[4] else claim_text
         cosine = _cosine(query_grams, _ngrams(target))
-        partial = fuzz.partial_ratio(claim_text, query) / 100
+        partial = _partial_ratio(claim_text, query) / 100
         meaning = meanings[claim_id]
         score = (
             bm25 / best

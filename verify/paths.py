@@ -5,16 +5,22 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-
-import platformdirs
+from typing import Any
 
 from verify.errors import VerifyError
 
 APP = "verify"
 
 
+def _platformdirs() -> Any:
+    # Imported when a default folder is needed: a command given its casebook never needs one.
+    import platformdirs
+
+    return platformdirs
+
+
 def default_casebook() -> Path:
-    return platformdirs.user_data_path(APP) / "default.casebook"
+    return _platformdirs().user_data_path(APP) / "default.casebook"
 
 
 def casebook_path(explicit: str | None) -> tuple[Path, bool]:
@@ -28,11 +34,11 @@ def casebook_path(explicit: str | None) -> tuple[Path, bool]:
 
 
 def state_file() -> Path:
-    return platformdirs.user_state_path(APP) / "state.json"
+    return _platformdirs().user_state_path(APP) / "state.json"
 
 
 def demo_dir() -> Path:
-    return platformdirs.user_data_path(APP) / "demo"
+    return _platformdirs().user_data_path(APP) / "demo"
 
 
 def refuse_special(path: Path, what: str = "casebook") -> None:
