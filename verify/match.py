@@ -254,6 +254,26 @@ def prepared(
             _prepared.pop(text, None)
 
 
+_later = False
+"""Inside `vectors_later()`: a write without a prepared vector leaves the claim without one."""
+
+
+@contextmanager
+def vectors_later() -> Iterator[None]:
+    """Write claims without encoding them; `fill_vectors` adds their vectors afterwards.
+
+    A big import is then searchable as soon as its claims are saved: a look-up encodes the
+    few candidates that have no vector yet (`_meanings`), so it ranks exactly as it will
+    once every vector is in place.
+    """
+    global _later
+    before, _later = _later, True
+    try:
+        yield
+    finally:
+        _later = before
+
+
 def _store_vector(conn: sqlite3.Connection, claim_id: str, text: str) -> None:
     digest = _digest(text)
     row = conn.execute(
@@ -262,10 +282,37 @@ def _store_vector(conn: sqlite3.Connection, claim_id: str, text: str) -> None:
     if row is not None and row[0] == digest:
         return  # a verdict or note changed, not the claim: its meaning is the same
     vector = _prepared.get(text)
+    if vector is None and _later:
+        conn.execute("DELETE FROM match_vectors WHERE claim_id = ?", (claim_id,))
+        return
     blob = _pack(vector[None, :] if vector is not None else _encode([text]))[0]
     conn.execute(
         "INSERT OR REPLACE INTO match_vectors (claim_id, digest, vector) VALUES (?, ?, ?)",
         (claim_id, digest, blob),
+    )
+
+
+def unencoded(conn: sqlite3.Connection, after: int, limit: int) -> list[tuple[int, str, str]]:
+    """(rowid, id, text) of up to `limit` claims past rowid `after` that have no vector."""
+    return conn.execute(
+        "SELECT c.rowid, c.id, c.text FROM claims c LEFT JOIN match_vectors v "
+        "ON v.claim_id = c.id WHERE c.rowid > ? AND v.claim_id IS NULL ORDER BY c.rowid LIMIT ?",
+        (after, limit),
+    ).fetchall()
+
+
+def encode_packed(texts: list[str]) -> list[bytes]:
+    """Stored vectors of `texts` (encoded outside any transaction)."""
+    return _pack(_encode(texts))
+
+
+def tx_store_vectors(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) -> None:
+    """Store (claim id, text, vector) rows encoded earlier; a claim deleted or reworded
+    meanwhile is skipped (its own write saw to its vector)."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO match_vectors (claim_id, digest, vector) "
+        "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM claims WHERE id = ? AND text = ?)",
+        [(cid, _digest(text), blob, cid, text) for cid, text, blob in rows],
     )
 
 
