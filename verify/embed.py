@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -27,6 +27,7 @@ DIMENSIONS = 384
 MAX_TOKENS = 128
 """Longer texts are cut: claims and posts are short, and attention costs grow with the square."""
 BATCH = 32
+TOKENS_PER_BATCH = 1024
 _HEADS = 12
 
 _lock = threading.Lock()
@@ -69,11 +70,8 @@ class Encoder:
             return out
         encodings = self.tokenizer.encode_batch(list(texts))
         ids = [e.ids for e in encodings]
-        # Batch texts of similar length together so little work goes into padding.
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         run = self._runner(threads)
-        for start in range(0, len(order), BATCH):
-            chunk = order[start : start + BATCH]
+        for chunk in _batches(ids):
             out[chunk] = run(*self._embedded([ids[i] for i in chunk]))
         return out
 
@@ -92,6 +90,22 @@ class Encoder:
         x = self.words_q[tokens].astype(np.float32) * self.words_scale[tokens][..., None]
         x += self.positions[:width] + self.token_type
         return x, mask
+
+
+def _batches(ids: list[list[int]]) -> Iterator[list[int]]:
+    """Indexes of `ids` in batches of similar length (little work goes into padding), at most
+    BATCH texts and TOKENS_PER_BATCH padded tokens each: long texts come fewer at a time, so
+    the layers' working memory stays the same whatever the texts."""
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    chunk: list[int] = []
+    for i in order:
+        # Sorted by length: the newest text is the widest, and sets the padded width.
+        if chunk and (len(chunk) >= BATCH or (len(chunk) + 1) * len(ids[i]) > TOKENS_PER_BATCH):
+            yield chunk
+            chunk = []
+        chunk.append(i)
+    if chunk:
+        yield chunk
 
 
 def sentence_vectors(means: np.ndarray, width: int = DIMENSIONS) -> np.ndarray:

@@ -162,6 +162,9 @@ def session(model: bytes, threads: int) -> Callable[[np.ndarray, np.ndarray], np
     # mostly wait on each other (the reason verify.embed sizes the thread count by load).
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3
+    # Without the arena, the working memory of one batch is returned after it instead of
+    # being kept at the largest batch's size for the life of the process.
+    options.enable_cpu_mem_arena = False
     runner = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
     def run(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
