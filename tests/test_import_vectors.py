@@ -103,3 +103,11 @@ def test_an_interrupted_fill_is_finished_by_the_next_import(tmp_path: Path, monk
     with Store.open(path) as store:
         importers.import_file(store, str(other))
     assert _count(path, "match_vectors") == len(TEXTS) + 1
+
+
+def test_claims_added_from_code_get_their_vectors(tmp_path: Path) -> None:
+    path = tmp_path / "c.casebook"
+    with Store.open(path, create=True) as store:
+        records = [importers.Record(ref=f"r{i}", text=t) for i, t in enumerate(TEXTS)]
+        added = importers.add_claims(store, importers.records_to_claims(store, records), "x")
+    assert added == len(TEXTS) == _count(path, "match_vectors")

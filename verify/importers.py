@@ -290,6 +290,7 @@ def add_claims(
         done += len(batch)
         if progress is not None and total:
             progress(min(done, total), total)
+    fill_vectors(store)
     return added
 
 
