@@ -40,7 +40,9 @@ def measure(cmd: list[str], runs: int, env: dict[str, str]) -> tuple[float, floa
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, check=True, env=env)
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        if done.returncode:
+            raise SystemExit(f"{' '.join(cmd[3:])}: {done.stderr.strip()[-500:]}")
         wall.append(time.perf_counter() - t0)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
