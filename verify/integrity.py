@@ -56,6 +56,9 @@ def check(store: Store) -> list[Finding]:
     if any(f.where == "schema" for f in found):
         return found  # the tables below cannot be trusted to mean what they should
     _Checker(conn, found).run()
+    from verify.capture import verification  # web captures: WARC records and their digests
+
+    found += [Finding("damage", where, what) for where, what in verification.problems(conn)]
     return found
 
 

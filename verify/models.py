@@ -21,7 +21,7 @@ from verify.ids import ID_PATTERN
 # a one-shot command's time. Set before the first model is built, which is when pydantic looks.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 """Version of the SQLite layout; bumped with every numbered migration."""
 
 FORMAT_VERSION = 1

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from verify.cli.common import Add, open_store, out, write_output
+from verify.cli.common import Add, err, open_store, out, write_output
 from verify.errors import VerifyError
 from verify.textsafe import json_line
 
 
 def cmd_evidence(args: argparse.Namespace) -> int:
     from verify import editing, evidence
+    from verify.media import index as media_index
     from verify.models import EvidenceKind
 
     if args.action != "add":
@@ -48,10 +49,13 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     )
     with open_store(args) as store:
         claim, item = evidence.attach(store, args.claim_id, draft)
+        media = media_index.about(store.conn, item)
     if args.json:
         out(json_line(item.model_dump(mode="json")))
     else:
         out(f"{item.id}: {item.kind.value} evidence on {claim.id} (revision {claim.revision})")
+    if media is not None:
+        media_index.tell(media, out if not args.json else None, err)
     return 0
 
 

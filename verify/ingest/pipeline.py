@@ -254,6 +254,10 @@ def ingest(store: Store, archived: Archived) -> IngestResult:
                 # are prepared, so this costs no encoding).
                 _look_up(store, plans)
             store.tx_insert_document(doc, archived.raw)
+            if archived.capture is not None:
+                from verify.capture import table  # the WARC records the document came in
+
+                table.tx_keep(store, archived)
             for source in new_sources:
                 if not store.conn.execute(
                     "SELECT 1 FROM sources WHERE id = ?", (source.id,)
