@@ -55,11 +55,11 @@ class Encoder:
         self.model = encoder_graph.build(raw, heads)
         self._runners: dict[int, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {}
 
-    def encode(self, texts: Sequence[str], threads: int = 1) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit vector per text (float32, shape (len(texts), width))."""
-        return sentence_vectors(self.layer_means(texts, threads), self.width)
+        return sentence_vectors(self.layer_means(texts), self.width)
 
-    def layer_means(self, texts: Sequence[str], threads: int = 1) -> np.ndarray:
+    def layer_means(self, texts: Sequence[str]) -> np.ndarray:
         """Each layer's mean token state, side by side: shape (len(texts), layers * width).
 
         The last layer is the sentence embedding; the earlier ones keep more of the form of
@@ -70,7 +70,7 @@ class Encoder:
             return out
         encodings = self.tokenizer.encode_batch(list(texts))
         ids = [e.ids for e in encodings]
-        run = self._runner(threads)
+        run = self._runner(threads_for(len(texts)))
         for chunk in _batches(ids):
             out[chunk] = run(*self._embedded([ids[i] for i in chunk]))
         return out
@@ -158,10 +158,10 @@ def _other_runnable() -> int:
 def encode(texts: Sequence[str]) -> np.ndarray:
     """Unit vectors for `texts`; the model loads on first use (about 0.2 s)."""
     with _lock:
-        return _encoder().encode(texts, threads_for(len(texts)))
+        return _encoder().encode(texts)
 
 
 def layer_means(texts: Sequence[str]) -> np.ndarray:
     """Every layer's mean token state for each text (features for classifiers)."""
     with _lock:
-        return _encoder().layer_means(texts, threads_for(len(texts)))
+        return _encoder().layer_means(texts)
