@@ -27,9 +27,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import snowballstemmer
-from rapidfuzz import fuzz
-
 from verify.lang import language, words
 
 if TYPE_CHECKING:
@@ -68,13 +65,20 @@ STOPWORDS = frozenset(
     yourselves says said say rt amp via""".split()
 )
 
-_stemmer = snowballstemmer.stemmer("english")
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    # Loaded on first use: the package loads every language's stemmer, which commands that
+    # never index or match a claim (`verify show`, `list`) should not pay for.
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     # The vocabulary is small next to the number of words read: stem each word once.
-    return str(_stemmer.stemWord(word))
+    return str(_stemmer().stemWord(word))
 
 
 def _words(tag: str) -> str:
@@ -298,15 +302,44 @@ def prepared(
             _prepared_across.pop(text, None)
 
 
+_later = False
+"""Inside `vectors_later()`: a write without a prepared vector leaves the claim without one."""
+
+
+@contextmanager
+def vectors_later() -> Iterator[None]:
+    """Write claims without encoding them; `fill_vectors` adds their vectors afterwards.
+
+    A big import is then searchable as soon as its claims are saved: a look-up encodes the
+    few candidates that have no vector yet (`_meanings`), so it ranks exactly as it will
+    once every vector is in place.
+    """
+    global _later
+    before, _later = _later, True
+    try:
+        yield
+    finally:
+        _later = before
+
+
 def _store_vector(conn: sqlite3.Connection, claim_id: str, text: str) -> None:
     digest = _digest(text)
-    _store_across(conn, claim_id, text, digest)
     row = conn.execute(
         "SELECT digest FROM match_vectors WHERE claim_id = ?", (claim_id,)
     ).fetchone()
     if row is not None and row[0] == digest:
-        return  # a verdict or note changed, not the claim: its meaning is the same
+        # A verdict or note changed, not the claim: its meaning is the same.
+        _store_across(conn, claim_id, text, digest)
+        return
     vector = _prepared.get(text)
+    if vector is None and _later:
+        # Both vectors come later (fill_vectors), encoded outside this transaction.
+        conn.execute(
+            "DELETE FROM match_vectors WHERE claim_id IN (?, ?)",
+            (claim_id, ACROSS_PREFIX + claim_id),
+        )
+        return
+    _store_across(conn, claim_id, text, digest)
     blob = _pack(vector[None, :] if vector is not None else _encode([text]))[0]
     conn.execute(
         "INSERT OR REPLACE INTO match_vectors (claim_id, digest, vector) VALUES (?, ?, ?)",
@@ -384,6 +417,50 @@ def _reranked(query: str, texts: dict[str, str]) -> dict[str, float]:
     return {c: float(_reranked_vectors[_digest(t)] @ vectors[0]) for c, t in texts.items()}
 
 
+VECTOR_KINDS = ("", ACROSS_PREFIX)
+"""The vectors every claim has, by key prefix: English meaning, and across languages."""
+
+
+def count_unencoded(conn: sqlite3.Connection, prefix: str) -> int:
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM claims c LEFT JOIN match_vectors v "
+            "ON v.claim_id = ? || c.id WHERE v.claim_id IS NULL",
+            (prefix,),
+        ).fetchone()[0]
+    )
+
+
+def unencoded(
+    conn: sqlite3.Connection, after: int, limit: int, prefix: str = ""
+) -> list[tuple[int, str, str]]:
+    """(rowid, id, text) of up to `limit` claims past rowid `after` that have no vector
+    of the kind `prefix` names."""
+    return conn.execute(
+        "SELECT c.rowid, c.id, c.text FROM claims c LEFT JOIN match_vectors v "
+        "ON v.claim_id = ? || c.id WHERE c.rowid > ? AND v.claim_id IS NULL "
+        "ORDER BY c.rowid LIMIT ?",
+        (prefix, after, limit),
+    ).fetchall()
+
+
+def encode_packed(texts: list[str], prefix: str = "") -> list[bytes]:
+    """Stored vectors of `texts` (encoded outside any transaction)."""
+    return _pack(_encode_across(texts) if prefix == ACROSS_PREFIX else _encode(texts))
+
+
+def tx_store_vectors(
+    conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]], prefix: str = ""
+) -> None:
+    """Store (claim id, text, vector) rows encoded earlier; a claim deleted or reworded
+    meanwhile is skipped (its own write saw to its vector)."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO match_vectors (claim_id, digest, vector) "
+        "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM claims WHERE id = ? AND text = ?)",
+        [(prefix + cid, _digest(text), blob, cid, text) for cid, text, blob in rows],
+    )
+
+
 def _query_vector(conn: sqlite3.Connection, query: str, own_id: str | None) -> np.ndarray:
     """The query's vector: prepared, or stored (the query is a claim's own text), or encoded."""
     vector = _prepared.get(query)
@@ -421,11 +498,17 @@ def _meanings(
     return {claim_id: float(c) for claim_id, c in zip(ids, cosines, strict=True)}
 
 
+def _partial_ratio(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
+    return float(fuzz.partial_ratio(a, b))
+
+
 def wording_similarity(query: str, claim_text: str, title: str | None = None) -> float:
     """0..1, how alike two wordings are (see `Match.similarity`); arguments normalised."""
     target = f"{claim_text} {title}" if title else claim_text
     cosine = _cosine(_ngrams(query), _ngrams(target))
-    partial = fuzz.partial_ratio(claim_text, query) / 100
+    partial = _partial_ratio(claim_text, query) / 100
     return (cosine + PARTIAL_WEIGHT * partial) / (1 + PARTIAL_WEIGHT)
 
 
@@ -538,7 +621,7 @@ def search(
         claim_text = normalize(row[2])
         target = f"{claim_text} {normalize(row[4])}" if row[4] else claim_text
         cosine = _cosine(query_grams, _ngrams(target))
-        partial = fuzz.partial_ratio(claim_text, query) / 100
+        partial = _partial_ratio(claim_text, query) / 100
         meaning = meanings[claim_id]
         score = (
             bm25 / best

@@ -6,16 +6,22 @@ import os
 import re
 import stat
 from pathlib import Path
-
-import platformdirs
+from typing import Any
 
 from verify.errors import VerifyError
 
 APP = "verify"
 
 
+def _platformdirs() -> Any:
+    # Imported when a default folder is needed: a command given its casebook never needs one.
+    import platformdirs
+
+    return platformdirs
+
+
 def default_casebook() -> Path:
-    return platformdirs.user_data_path(APP) / "default.casebook"
+    return _platformdirs().user_data_path(APP) / "default.casebook"
 
 
 # "scheme://..." is an address, never a file name: taken as a path it would quietly create a
@@ -39,11 +45,11 @@ def casebook_path(explicit: str | None) -> tuple[Path, bool]:
 
 
 def state_file() -> Path:
-    return platformdirs.user_state_path(APP) / "state.json"
+    return _platformdirs().user_state_path(APP) / "state.json"
 
 
 def demo_dir() -> Path:
-    return platformdirs.user_data_path(APP) / "demo"
+    return _platformdirs().user_data_path(APP) / "demo"
 
 
 def refuse_special(path: Path, what: str = "casebook") -> None:

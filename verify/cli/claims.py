@@ -6,7 +6,6 @@ import argparse
 import sys
 from typing import Any
 
-from verify import grading
 from verify.cli.common import Add, err, open_store, out
 from verify.errors import VerifyError
 from verify.textsafe import json_line, one_line
@@ -46,7 +45,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_verdict(args: argparse.Namespace) -> int:
-    from verify import actions
+    from verify import actions, grading
 
     with open_store(args) as store:
         label = store.settings().label(args.label)

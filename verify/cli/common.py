@@ -10,13 +10,15 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from verify import paths
 from verify.errors import VerifyError
 from verify.filesafety import partial_path
-from verify.store import Store
 from verify.textsafe import clean, inert, one_line
+
+if TYPE_CHECKING:
+    from verify.store import Store
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -39,6 +41,8 @@ def out(text: str) -> None:
 
 
 def open_store(args: argparse.Namespace, create: bool = False) -> Store:
+    from verify.store import Store
+
     path, is_default = paths.casebook_path(getattr(args, "casebook", None))
     paths.refuse_special(path)
     return Store.open(path, create=create or is_default, notice=err)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from verify import editing, evidence
 from verify.cli.common import Add, err, open_store, out, write_output
 from verify.errors import VerifyError
-from verify.media import index as media_index
-from verify.models import EvidenceKind
 from verify.textsafe import json_line
 
 
 def cmd_evidence(args: argparse.Namespace) -> int:
+    from verify import editing, evidence
+    from verify.media import index as media_index
+    from verify.models import EvidenceKind
+
     if args.action != "add":
         args.parser.error("use `verify evidence add CLAIM_ID ...`")
     if args.document and not args.quote:
@@ -59,6 +60,8 @@ def cmd_evidence(args: argparse.Namespace) -> int:
 
 
 def cmd_attachment(args: argparse.Namespace) -> int:
+    from verify import evidence
+
     with open_store(args) as store:
         raw, _ = evidence.attachment(store, args.evidence_id)
     if args.output == "-":

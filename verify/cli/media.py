@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 
 from verify.cli.common import Add, open_store, out
-from verify.ingest.documents import MAX_BYTES
-from verify.inputs import read_input
-from verify.media import index
 from verify.textsafe import json_line, one_line
 
 
 def cmd_media(args: argparse.Namespace) -> int:
+    from verify.ingest.documents import MAX_BYTES
+    from verify.inputs import read_input
+    from verify.media import index
+
     raw, name = read_input(args.file, MAX_BYTES)
     with open_store(args) as store:
         info, hits = index.look_up(store.conn, raw, name)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from verify import search
 from verify.cli.common import Add, open_store, out
 from verify.textsafe import json_line
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from verify import search
+
     with open_store(args) as store:
         hits = search.search(store.conn, args.query, limit=args.limit)
     for hit in hits:

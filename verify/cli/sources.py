@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from verify import editing
 from verify.cli.common import Add, open_store, out
 from verify.textsafe import json_line, one_line
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from verify import editing
+
     words = args.words
     if words:
         if words[0] != "merge" or len(words) != 3:

@@ -11,8 +11,7 @@ Ukrainian, ы э ъ ё Russian), else by the language of the whole text.
 from __future__ import annotations
 
 from functools import lru_cache
-
-import snowballstemmer
+from typing import Any
 
 _UK_LETTERS = frozenset("іїєґ")
 _RU_LETTERS = frozenset("ыэъё")
@@ -54,7 +53,13 @@ _UK_ENDINGS = tuple(
     )
 )
 
-_russian = snowballstemmer.stemmer("russian")
+
+@lru_cache(maxsize=1)
+def _russian() -> Any:
+    # Loaded on first use: one-shot commands that never meet a Cyrillic word skip it.
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("russian")
 
 
 def stem_uk(word: str) -> str:
@@ -81,7 +86,7 @@ def stem(word: str, lang: str) -> str:
         lang = "ru"
     if lang == "uk":
         return stem_uk(word)
-    return str(_russian.stemWord(word))
+    return str(_russian().stemWord(word))
 
 
 def is_stopword(word: str, lang: str) -> bool:
