@@ -193,4 +193,3 @@ MIGRATIONS: dict[int, list[Step]] = {
 }
 
 LATEST = max(MIGRATIONS)
-"""Numbers are given out ahead of merging, so a version may have no steps (yet)."""

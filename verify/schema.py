@@ -32,7 +32,7 @@ def expected(version: int) -> frozenset[Entry]:
     conn = sqlite3.connect(":memory:")
     try:
         for v in range(1, version + 1):
-            for step in MIGRATIONS.get(v, []):
+            for step in MIGRATIONS[v]:
                 if isinstance(step, str):
                     conn.execute(step)
                 else:

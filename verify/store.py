@@ -279,7 +279,7 @@ class Store:
                 return  # another process migrated it while this one waited
             current = self.schema_version()
             for version in range(current + 1, target + 1):
-                for step in MIGRATIONS.get(version, []):
+                for step in MIGRATIONS[version]:
                     if isinstance(step, str):
                         self.conn.execute(step)
                     else:
