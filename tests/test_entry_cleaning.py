@@ -21,18 +21,14 @@ from hypothesis import strategies as st
 
 from tests.cli_helpers import digest
 from tests.conftest import SAMPLE
+from tests.test_escape_routes import _payload, escape
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 ARCHIVED = {"exact", "prefix", "suffix"}  # quote selectors: characters of the document text
 
-_payload = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=8)
+# The escape sequences of tests/test_escape_routes.py, and lone controls and bidi overrides.
 _sequence = st.one_of(
-    st.builds(lambda p: f"\x1b[{p}m", _payload),
-    st.builds(lambda p: f"\x1b]0;{p}\x07", _payload),
-    st.builds(lambda p: f"\x1b]8;;https://evil.example/{p}\x1b\\l\x1b]8;;\x1b\\", _payload),
-    st.builds(lambda p: f"\x1b]52;c;{p}\x07", _payload),
-    st.builds(lambda p: f"\x9b{p}J", _payload),
-    st.builds(lambda p: f"\x9d0;{p}\x9c", _payload),
+    escape,
     st.sampled_from(["\x1b", "\u202e", "\u2066", "\u200f", "\x00", "\x7f", "\x85", "\r"]),
 )
 evil_text = st.lists(st.one_of(_sequence, _payload), min_size=1, max_size=5).map("".join)

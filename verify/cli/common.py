@@ -10,13 +10,13 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from verify import paths
 from verify.errors import VerifyError
 from verify.filesafety import partial_path
 from verify.store import Store
-from verify.textsafe import clean, inert, one_line
+from verify.textsafe import clean, inert, json_line, one_line
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -36,6 +36,20 @@ def out(text: str) -> None:
     the one place every command's plain output passes."""
     text = clean(text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+_Row = TypeVar("_Row")
+
+
+def out_rows(
+    rows: Iterable[_Row],
+    as_json: bool,
+    record: Callable[[_Row], dict[str, Any]],
+    line: Callable[[_Row], str],
+) -> None:
+    """A listing: each row as one JSON object (`--json`) or as one line of plain output."""
+    for row in rows:
+        out(json_line(record(row)) if as_json else line(row))
 
 
 def open_store(args: argparse.Namespace, create: bool = False) -> Store:
