@@ -219,3 +219,26 @@ def test_a_claimreview_rating_off_the_scale_maps_by_its_value(cli, tmp_path: Pat
     review["reviewRating"] = {"alternateName": "Pants on Fire"}
     res, unchanged = _off_scale(cli, tmp_path, review | {"identifier": "other"}, "feed2.json")
     assert res.code == 1 and unchanged and "not on the casebook's rating scale" in res.err
+
+
+def test_a_casebook_written_before_cleaning_still_checks_whole(cli, tmp_path: Path) -> None:
+    from verify import digests
+
+    book = _enter(cli, "jsonl", "plain", tmp_path)
+    assert book is not None
+    # What an older verify stored: the control codes in the record and its summary columns,
+    # sealed by its digest as that verify sealed it.
+    conn = sqlite3.connect(book)
+    claim_id, body, search = conn.execute("SELECT id, body, search FROM claims").fetchone()
+    data = json.loads(body)
+    search = search.replace(data["text"].lower(), "claim \x1b[31mred\u202e")
+    data["text"] = "claim \x1b[31mred\u202e"
+    body = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    conn.execute(
+        "UPDATE claims SET body = ?, text = ?, search = ?, digest = ? WHERE id = ?",
+        (body, data["text"], search, digests.record("claims", claim_id, body), claim_id),
+    )
+    conn.commit()
+    conn.close()
+    res = cli("check", "--casebook", str(book))
+    assert res.code == 0, res.out + res.err
