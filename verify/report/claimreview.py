@@ -9,7 +9,6 @@ from urllib.parse import urlparse
 
 from verify.errors import VerifyError
 from verify.models import Claim, Document, Settings
-from verify.textsafe import clean
 
 CONTEXT = "https://schema.org"
 
@@ -255,11 +254,9 @@ def parse(text: str, warn: Warn | None = None) -> list[Any]:
             if kept:
                 fields["appearance"] = kept
         ref = obj.get("identifier") or fields.get("url") or f"claimreview:{text_.strip()[:200]}"
-        # Names and labels arrive from a stranger's feed: no control codes past this point.
-        fields = {k: clean(v) if isinstance(v, str) else v for k, v in fields.items()}
-        records.append(
-            Record(ref=clean(str(ref)), text=clean(text_).strip(), fields=fields, where=where)
-        )
+        # Names and labels arrive from a stranger's feed: the claim's field types clean them
+        # as the record becomes a claim, as for every other import.
+        records.append(Record(ref=str(ref), text=text_.strip(), fields=fields, where=where))
     return records
 
 
