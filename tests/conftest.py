@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -97,6 +98,24 @@ def tui_app(casebook: Path, folder: Path, **settings: object):
     options.update(settings)
     state = options.pop("state_path", folder / "state.json")
     return make_app(casebook, state, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def sample_tui(sample_path: Path, tmp_path: Path):
+    """The TUI running on a copy of the sample: `async with sample_tui(size) as (app, pilot)`.
+
+    The app is started inside the test's own task (Textual's `run_test` must be entered and
+    left there), settled once, and closed when the block ends.
+    """
+
+    @asynccontextmanager
+    async def running(size: tuple[int, int] = (120, 36), **settings: object):
+        app = tui_app(sample_path, tmp_path, **settings)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            yield app, pilot
+
+    return running
 
 
 @pytest.fixture

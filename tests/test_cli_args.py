@@ -109,3 +109,19 @@ def test_a_fifo_is_refused_without_hanging(cli, tmp_path: Path, argv: list[str])
     res = cli(*[subst.get(a, a) for a in argv])
     assert res.code == 1 and "not a regular file" in res.err, res.err
     assert res.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("address", ["postgresql://desk:secret@db:5432/verify", "https://x/c"])
+@pytest.mark.parametrize("how", ["option", "env"])
+def test_a_server_address_is_refused_not_made_a_file(
+    cli, tmp_path: Path, monkeypatch, address: str, how: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    if how == "env":
+        monkeypatch.setenv("VERIFY_CASEBOOK", address)
+        res = cli("list")
+    else:
+        res = cli("list", "--casebook", address)
+    assert res.code == 1 and "server address" in res.err and res.err.count("\n") == 1
+    assert "secret" not in res.err
+    assert list(tmp_path.iterdir()) == [tmp_path / "home"]

@@ -36,3 +36,16 @@ def test_batches_give_the_same_vectors_as_single_texts() -> None:
 def test_long_text_is_cut_not_refused() -> None:
     (vector,) = embed.encode(["Belgorod " * 200_000])
     assert abs(float(np.linalg.norm(vector)) - 1) < 1e-4
+
+
+def test_long_texts_are_batched_fewer_at_a_time() -> None:
+    # The layers' working memory grows with texts x padded width: long texts must not come
+    # 32 at a time (a batch of 128-token texts took 0.9 GB), short ones still share a batch.
+    lengths = [3, 128, 5, 128, 128, 10, 1, 64] * 8
+    batches = list(embed._batches([[0] * n for n in lengths]))
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        width = max(lengths[i] for i in batch)
+        assert len(batch) == 1 or len(batch) * width <= embed.TOKENS_PER_BATCH
+        assert len(batch) <= embed.BATCH
+    assert max(len(b) for b in batches) == embed.BATCH

@@ -26,7 +26,8 @@ def test_encoder_matches_the_original_model_sentence_by_sentence() -> None:
     ours = embed.encode(SENTENCES)
     cosines = np.sum(ours * original, axis=1)
     worst = int(np.argmin(cosines))
-    assert cosines.min() >= 0.995, f"cosine {cosines[worst]:.4f} on {SENTENCES[worst]!r}"
+    assert cosines.min() >= 0.99, f"cosine {cosines[worst]:.4f} on {SENTENCES[worst]!r}"
+    assert cosines.mean() >= 0.998
 
 
 def test_word_model_matches_scikit_learn() -> None:

@@ -35,10 +35,8 @@ async def open_form(pilot, app, number: str) -> FormDialog:
     return app.screen
 
 
-async def test_edit_claim_text_and_undo_in_plain_words(sample_path: Path, tmp_path: Path) -> None:
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_edit_claim_text_and_undo_in_plain_words(sample_path: Path, sample_tui) -> None:
+    async with sample_tui() as (app, pilot):
         form = await open_form(pilot, app, "1")
         assert app.focused is form.query_one("#field-text", Input)  # focus on a control
         form.query_one("#field-text", Input).value = "Ukrainian attacks killed 25 in Belgorod."
@@ -57,10 +55,8 @@ async def test_edit_claim_text_and_undo_in_plain_words(sample_path: Path, tmp_pa
         assert not any("claim:" in m for m in messages(app))
 
 
-async def test_bad_date_is_refused_with_a_message(sample_path: Path, tmp_path: Path) -> None:
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_bad_date_is_refused_with_a_message(sample_path: Path, sample_tui) -> None:
+    async with sample_tui() as (app, pilot):
         form = await open_form(pilot, app, "1")
         form.query_one("#field-date", Input).value = "2023-02-30"
         await pilot.press("ctrl+s")
@@ -69,10 +65,8 @@ async def test_bad_date_is_refused_with_a_message(sample_path: Path, tmp_path: P
         assert any("not a date" in m for m in messages(app))
 
 
-async def test_edit_account_source_and_assessment(sample_path: Path, tmp_path: Path) -> None:
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_edit_account_source_and_assessment(sample_path: Path, sample_tui) -> None:
+    async with sample_tui() as (app, pilot):
         form = await open_form(pilot, app, "2")  # the first account
         form.query_one("#field-assessment", Select).value = "refuted"
         form.query_one("#field-statement", Input).value = "Twenty-five killed."
@@ -82,10 +76,8 @@ async def test_edit_account_source_and_assessment(sample_path: Path, tmp_path: P
         assert account.assessment.value == "refuted" and account.statement == "Twenty-five killed."
 
 
-async def test_edit_evidence_stance_and_credibility(sample_path: Path, tmp_path: Path) -> None:
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_edit_evidence_stance_and_credibility(sample_path: Path, sample_tui) -> None:
+    async with sample_tui() as (app, pilot):
         before = stored(sample_path, BELGOROD)
         first_account = before.accounts[0].id
         form = await open_form(pilot, app, "5")  # claim, three accounts, then evidence
@@ -97,10 +89,8 @@ async def test_edit_evidence_stance_and_credibility(sample_path: Path, tmp_path:
         assert item.stances[first_account].value == "CC" and item.credibility == 1
 
 
-async def test_delete_account_then_undo(sample_path: Path, tmp_path: Path) -> None:
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_delete_account_then_undo(sample_path: Path, sample_tui) -> None:
+    async with sample_tui() as (app, pilot):
         await open_form(pilot, app, "3")
         await pilot.click("#delete")
         await pilot.pause()
@@ -112,12 +102,8 @@ async def test_delete_account_then_undo(sample_path: Path, tmp_path: Path) -> No
         assert len(stored(sample_path, BELGOROD).accounts) == 3
 
 
-async def test_delete_claim_moves_on_and_undo_brings_it_back(
-    sample_path: Path, tmp_path: Path
-) -> None:
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_delete_claim_moves_on_and_undo_brings_it_back(sample_tui) -> None:
+    async with sample_tui() as (app, pilot):
         await open_form(pilot, app, "1")
         await pilot.click("#delete")
         await pilot.pause()
@@ -130,10 +116,8 @@ async def test_delete_claim_moves_on_and_undo_brings_it_back(
         assert len(app.query_one(ClaimList).rows) == 6
 
 
-async def test_source_edit_and_merge(sample_path: Path, tmp_path: Path) -> None:
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_source_edit_and_merge(sample_path: Path, sample_tui) -> None:
+    async with sample_tui() as (app, pilot):
         claim = stored(sample_path, BELGOROD)
         gladkov, officials = claim.accounts[0].source_id, claim.accounts[1].source_id
         picker_targets = None
@@ -172,10 +156,8 @@ async def test_source_edit_and_merge(sample_path: Path, tmp_path: Path) -> None:
             assert s.get_source(officials).name
 
 
-async def test_grade_dialog_opens_on_a_control(sample_path: Path, tmp_path: Path) -> None:
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_grade_dialog_opens_on_a_control(sample_tui) -> None:
+    async with sample_tui() as (app, pilot):
         await pilot.press("g")
         await pilot.pause()
         assert isinstance(app.focused, Select)
@@ -197,16 +179,12 @@ async def test_enter_in_new_claim_moves_to_the_next_field(tmp_path: Path) -> Non
         assert app.ctx.claim.date == "2024-01-02"
 
 
-async def test_evidence_by_keyboard_stances_and_a_new_source(
-    sample_path: Path, tmp_path: Path
-) -> None:
+async def test_evidence_by_keyboard_stances_and_a_new_source(sample_path: Path, sample_tui) -> None:
     from textual.containers import VerticalScroll
 
     from verify.ui.evidence_screen import EvidenceScreen
 
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+    async with sample_tui((120, 40)) as (app, pilot):
         await pilot.press("e")
         await pilot.pause()
         screen = app.screen

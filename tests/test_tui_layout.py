@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
-from tests.conftest import tui_app
 from verify import evidence
 from verify.models import EvidenceKind
 from verify.store import Store
@@ -17,12 +17,8 @@ from verify.ui.claim_view import ClaimView
 BELGOROD = "c-2zjgpgfw"
 
 
-async def test_at_80x24_list_verdict_and_quit_and_help_are_visible(
-    sample_path: Path, tmp_path: Path
-) -> None:
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+async def test_at_80x24_list_verdict_and_quit_and_help_are_visible(sample_tui) -> None:
+    async with sample_tui((80, 24)) as (app, _pilot):
         screen = app.screen.region
         claims = app.query_one(ClaimList).region
         assert claims.height >= 5 and screen.contains_region(claims)
@@ -37,12 +33,8 @@ async def test_at_80x24_list_verdict_and_quit_and_help_are_visible(
         assert app.query_one(ClaimView).has_class("narrow")
 
 
-async def test_evidence_rows_accounts_columns_each_item_once(
-    sample_path: Path, tmp_path: Path
-) -> None:
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
+async def test_evidence_rows_accounts_columns_each_item_once(sample_tui) -> None:
+    async with sample_tui((160, 45)) as (app, _pilot):
         claim = app.ctx.claim  # type: ignore[union-attr]
         rendered = app.export_screenshot()
         for ev in claim.evidence:
@@ -51,29 +43,27 @@ async def test_evidence_rows_accounts_columns_each_item_once(
         assert not app.query_one(ClaimView).has_class("narrow")
 
 
-async def test_file_evidence_shows_its_name_and_type(sample_path: Path, tmp_path: Path) -> None:
+async def test_file_evidence_shows_its_name_and_type(
+    sample_path: Path, tmp_path: Path, sample_tui
+) -> None:
     scan = tmp_path / "ministry-statement.pdf"
     scan.write_bytes(b"%PDF-1.4\x00 body")
     with Store.open(sample_path) as store:
         evidence.attach(store, BELGOROD, evidence.EvidenceDraft(EvidenceKind.file, path=str(scan)))
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
+    async with sample_tui((160, 45)) as (app, _pilot):
         shown = app.export_screenshot()
         assert "ministry-statement.pdf" in shown and "application/pdf" in shown
         assert "sha256" not in shown
 
 
 async def test_list_filters_by_status_verdict_source_tag_and_hides_dropped(
-    sample_path: Path, tmp_path: Path
+    sample_path: Path, sample_tui
 ) -> None:
     from verify import editing
 
     with Store.open(sample_path) as store:
         editing.edit_claim(store, "c-az7y8knn", editing.ClaimEdit(status="dropped"))
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+    async with sample_tui((120, 36)) as (app, pilot):
         rows = app.query_one(ClaimList).rows
 
         def listed() -> list[str]:
@@ -95,17 +85,13 @@ async def test_list_filters_by_status_verdict_source_tag_and_hides_dropped(
         assert len(await type_filter("")) == 5
 
 
-async def test_search_screen_opens_the_claim_and_document_viewer_finds(
-    sample_path: Path, tmp_path: Path
-) -> None:
+async def test_search_screen_opens_the_claim_and_document_viewer_finds(sample_tui) -> None:
     from textual.widgets import Input, OptionList
 
     from verify.ui.screens import DocumentScreen
     from verify.ui.search_screen import SearchScreen
 
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+    async with sample_tui((120, 36)) as (app, pilot):
         await pilot.press("f")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
@@ -152,11 +138,9 @@ def test_merge_candidates_skip_dropped_and_duplicates(sample: Store) -> None:
     assert len(texts) == len(set(texts))
 
 
-async def test_hints_follow_a_remapped_keymap(sample_path: Path, tmp_path: Path) -> None:
+async def test_hints_follow_a_remapped_keymap(tmp_path: Path, sample_tui) -> None:
     (tmp_path / "keymap.json").write_text('{"verdict": "w", "undo": "z"}')
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+    async with sample_tui((120, 36)) as (app, pilot):
         await pilot.press("down")  # the migrants claim has no verdict yet
         await pilot.pause()
         hint = str(app.query_one("#verdict", Static).render())
@@ -164,9 +148,8 @@ async def test_hints_follow_a_remapped_keymap(sample_path: Path, tmp_path: Path)
         assert app.key("undo") == "z"
 
 
-async def test_light_theme_list_has_no_black_badge_cells(sample_path: Path, tmp_path: Path) -> None:
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
+async def test_light_theme_list_has_no_black_badge_cells(sample_tui) -> None:
+    async with sample_tui((100, 30)) as (app, pilot):
         app.theme = "textual-light"
         await pilot.pause()
         claims = app.query_one(ClaimList)
@@ -175,9 +158,7 @@ async def test_light_theme_list_has_no_black_badge_cells(sample_path: Path, tmp_
         assert badge.style is not None and badge.style.bgcolor is not None
 
 
-async def test_already_checked_jumps_to_the_match_and_merges(
-    sample_path: Path, tmp_path: Path
-) -> None:
+async def test_already_checked_jumps_to_the_match_and_merges(sample_path: Path, sample_tui) -> None:
     from verify import actions
 
     with Store.open(sample_path) as store:
@@ -186,9 +167,7 @@ async def test_already_checked_jumps_to_the_match_and_merges(
             at=store.clock(),
         )
         store.add_claim(twin)
-    app = tui_app(sample_path, tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+    async with sample_tui((120, 36)) as (app, pilot):
         app.jump_to(twin.id)
         await pilot.pause()
         assert app.ctx is not None and app.ctx.matches and app.ctx.matches[0][0] == BELGOROD
@@ -201,3 +180,37 @@ async def test_already_checked_jumps_to_the_match_and_merges(
             merged = store.get_claim(twin.id)
         assert merged.status.value == "dropped" and merged.extra["merged_into"] == BELGOROD
         assert twin.id not in [app.rows.get(i).id for i in range(len(app.rows))]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+async def test_grade_badge_is_readable_without_reverse_video(theme: str, sample_tui) -> None:
+    async with sample_tui((160, 45)) as (app, pilot):
+        app.theme = theme
+        await pilot.pause()
+        head = app.query(".account-head").first(Static)
+        badge = next(s for s in head.render_line(0) if s.text.strip() == "D")  # the sample: D
+        style = badge.style
+        assert style is not None and not style.reverse
+        assert style.bgcolor is not None and style.color is not None
+        back = style.bgcolor.get_truecolor()
+        fore = style.color.get_truecolor()
+        light = sum(back) / 3 > 128
+        assert light == (theme == "textual-light")  # no black cell in the light theme
+        assert abs(sum(fore) - sum(back)) / 3 > 60  # the letter stands out from its cell
+
+
+async def test_messages_name_the_remapped_keys(tmp_path: Path, sample_tui) -> None:
+    (tmp_path / "keymap.json").write_text('{"verdict": "w", "evidence": "z"}')
+    async with sample_tui((120, 36)) as (app, pilot):
+        await pilot.press("down")  # the migrants claim: no verdict; no evidence on the next
+        await pilot.pause()
+        await pilot.press("r")  # a rationale needs a verdict first
+        await pilot.pause()
+        assert "Set a verdict first (w)" in [str(n.message) for n in app._notifications]
+        await pilot.press("down", "down", "down")  # the missiles claim: no evidence yet
+        await pilot.pause()
+        assert app.ctx is not None and not app.ctx.claim.evidence
+        await pilot.press("m")
+        await pilot.pause()
+        summary = str(app.screen.query_one("#ach-summary", Static).render())
+        assert "press z on the main screen" in summary

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from verify import anchor
 from verify.errors import VerifyError
 from verify.ids import new_id
 from verify.models import (
@@ -90,6 +89,8 @@ def passage_evidence(
     summary: str = "",
 ) -> Evidence:
     """Evidence anchored to document.text[start:end]."""
+    from verify import anchor  # its fuzzy matching is not needed by a verdict or a note
+
     if not 0 <= start < end <= len(document.text):
         raise VerifyError("select a passage of the document first")
     if not document.text[start:end].strip():

@@ -9,6 +9,8 @@ from pathlib import Path
 from verify import actions, anchor
 from verify.errors import VerifyError
 from verify.ingest import documents
+from verify.media import index as media_index
+from verify.media import probe as media_probe
 from verify.models import Claim, Evidence, EvidenceKind, Stance, TextQuote
 from verify.store import Store
 
@@ -96,9 +98,10 @@ def from_draft(store: Store, draft: EvidenceDraft) -> Evidence:
     if kind is EvidenceKind.url:
         if not url.startswith(("http://", "https://")):
             raise VerifyError("a URL must start with http:// or https://")
-        raw, address, media = documents.read_source(url)
-        archived = documents.archive(raw, address, media, retrieved=at, require_text=False)
-        store.add_document(archived.document, archived.raw)
+        from verify.capture import reading, table
+
+        archived = reading.read_url(url, at, require_text=False)
+        table.store_archived(store, archived)  # the document and its WARC records, at once
         item = actions.other_evidence(
             kind,
             at=at,
@@ -113,9 +116,14 @@ def from_draft(store: Store, draft: EvidenceDraft) -> Evidence:
         if not path:
             raise VerifyError("give the path of the file to attach")
         raw, address, media = documents.read_source(path)
-        guessed = mimetypes.guess_type(address)[0] or media
+        # Before anything is stored: a damaged or hostile photo is refused here.
+        info = media_probe.probe(raw, Path(path).name)
+        guessed = info.media_type if info else mimetypes.guess_type(address)[0] or media
         archived = documents.archive(raw, address, guessed, retrieved=at, require_text=False)
-        store.add_document(archived.document, archived.raw)
+        with store.transaction():
+            store.tx_insert_document(archived.document, archived.raw)
+            if info is not None and media_index.has_table(store.conn):
+                media_index.tx_put(store.conn, info)
         item = actions.other_evidence(
             kind,
             at=at,

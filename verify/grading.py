@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from verify.models import Claim, Evidence, Source, Stance
 from verify.scale import NO_SUFFICIENCY_LABELS
@@ -73,6 +73,13 @@ class AchResult:
     """Weighted inconsistency per account: 0 is best, more negative is worse."""
     suggested: str | None
     """The account with the least inconsistency, when one stands out; a suggestion only."""
+    least: list[str] = field(default_factory=list)
+    """The accounts with the least evidence against them, when the evidence sets them apart
+    from the rest (one, or several tied); empty when every account has as much against it."""
+
+    def against(self, account_id: str) -> float:
+        """Weighted evidence against the account, as a count: 0 is none, more is worse."""
+        return abs(self.scores[account_id])
 
 
 def ach(claim: Claim, sources: dict[str, Source]) -> AchResult:
@@ -86,13 +93,64 @@ def ach(claim: Claim, sources: dict[str, Source]) -> AchResult:
         rows.append(AchRow(ev.id, ratings, weight, diagnostic))
         for aid, stance in ratings.items():
             scores[aid] += _INCONSISTENCY.get(stance, 0.0) * weight
-    suggested = None
-    if len(account_ids) > 1 and any(r.diagnostic for r in rows):
-        best = max(scores.values())
-        leaders = [a for a in account_ids if scores[a] == best]
-        if len(leaders) == 1:
-            suggested = leaders[0]
-    return AchResult(account_ids, rows, {k: round(v, 3) for k, v in scores.items()}, suggested)
+    rounded = {k: round(v, 3) for k, v in scores.items()}
+    # Heuer: the account with the least evidence against it is the most likely; evidence
+    # for an account does not count, since it usually fits the others too.
+    least: list[str] = []
+    if len(account_ids) > 1:
+        best = max(rounded.values())
+        leaders = [a for a in account_ids if rounded[a] == best]
+        if len(leaders) < len(account_ids):
+            least = leaders
+    suggested = least[0] if len(least) == 1 else None
+    return AchResult(account_ids, rows, rounded, suggested, least)
+
+
+def _numbers(result: AchResult, ids: list[str]) -> str:
+    n = [str(result.accounts.index(a) + 1) for a in ids]
+    if len(n) == 1:
+        return f"account {n[0]}"
+    return f"accounts {', '.join(n[:-1])} and {n[-1]}"
+
+
+def ach_summary(result: AchResult) -> str:
+    """What the weighed accounts say, in words; accounts by their number (1 = first)."""
+    if len(result.accounts) < 2:
+        return "ACH weighs competing accounts: add a second account to compare."
+    if not result.rows:
+        return "No evidence yet."
+    if not result.least:
+        against = result.against(result.accounts[0])
+        if against == 0:
+            return (
+                "No evidence against any account yet, so none stands out: ACH weighs the "
+                "evidence against each account, not the evidence for it."
+            )
+        return f"Every account has the same evidence against it ({against:.2f}): none stands out."
+    least = result.against(result.least[0])
+    them = {1: "it", 2: "either"}.get(len(result.least), "any of them")
+    amount = f"none against {them}" if least == 0 else f"{least:.2f}"
+    others = [a for a in result.accounts if a not in result.least]
+    more = ", ".join(
+        f"account {result.accounts.index(a) + 1} ({result.against(a):.2f})"
+        for a in sorted(others, key=result.against)
+    )
+    return (
+        f"Least evidence against: {_numbers(result, result.least)} ({amount}); "
+        f"more against: {more}. A suggestion from the ratings, not a verdict."
+    )
+
+
+def weights_explained() -> str:
+    """How an item's rating becomes evidence against an account, for people to check."""
+    return (
+        "Evidence against: each item strongly inconsistent with an account counts 2, "
+        "inconsistent 1, anything else 0, times its weight: source reliability "
+        + ", ".join(f"{g} {w:g}" for g, w in _SOURCE_WEIGHT.items())
+        + " × information credibility "
+        + ", ".join(f"{c} {w:g}" for c, w in _INFO_WEIGHT.items())
+        + ". ACH favours the account with the least evidence against it."
+    )
 
 
 def independent_sources(claim: Claim, sources: dict[str, Source]) -> int:

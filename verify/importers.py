@@ -4,11 +4,15 @@ Every record is validated before anything is written (the same round trip throug
 a stored claim makes when it is read back), so a bad line leaves the casebook as it was.
 
 JSON lines and tables are streamed: read twice (once to validate, once to write) and written
-in batches of BATCH claims, each encoded before and written in its own short transaction, so
-memory stays flat however long the file and no other reviewer waits minutes on an import.
+in batches of BATCH claims, each in its own short transaction, so memory stays flat however
+long the file and no other reviewer waits minutes on an import. The claims' vectors (what
+"already checked?" compares meanings with) are encoded afterwards, outside those
+transactions, and written a batch at a time; a look-up meanwhile encodes the few candidates
+still without one, so it ranks as it will once all are in.
 All batches of one import are logged under one import id and `verify undo` takes them back
 together. If an import is interrupted (a crash, a full disk), the batches already saved stay,
-each whole and indexed; running the same import again adds only what is missing.
+each whole and indexed by words; running the same import again adds only what is missing,
+vectors included.
 """
 
 from __future__ import annotations
@@ -309,6 +313,7 @@ def add_claims(
         done += len(batch)
         if progress is not None and total:
             progress(min(done, total), total)
+    fill_vectors(store)
     return added
 
 
@@ -322,12 +327,12 @@ def _batched(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
 
 
 def _write_batch(store: Store, target: str, source: str, claims: list[Claim]) -> int:
-    # Only new claims are encoded, and before the transaction: re-importing an archive must
-    # not cost minutes of encoding, and no write may wait on it.
+    # Claims are saved (and searchable) first; their vectors follow in fill_vectors, so no
+    # write waits on encoding and a re-imported archive costs none.
     fresh = store.unstored(claims)
     if not fresh:
         return 0
-    with match.prepared([c.text for c in fresh]), store.transaction():
+    with match.vectors_later(), store.transaction():
         query = "SELECT 1 FROM claims WHERE id = ?"
         # Another process may have written some of them since: those are left alone.
         written = [c for c in fresh if store.conn.execute(query, (c.id,)).fetchone() is None]
@@ -413,9 +418,36 @@ def _import_stream(
             claims.append(to_claim(rec, settings, now))
         added += _write_batch(store, target, source, claims) if claims else 0
         done += len(batch)
-        if progress is not None:
-            progress(done, total)
+    fill_vectors(store, progress)
     return {"claims": added, "skipped": total - added}
+
+
+VECTOR_BATCH = 256
+"""Claims encoded, then their vectors written in one short transaction, by fill_vectors."""
+
+
+def fill_vectors(store: Store, progress: Callable[[int, int], None] | None = None) -> int:
+    """Encode every claim that has no vector yet (this import's, or an interrupted one's)
+    and store the vectors, a batch at a time; returns how many claims got vectors. Each text is
+    encoded once, outside any transaction."""
+    total = sum(match.count_unencoded(store.conn, kind) for kind in match.VECTOR_KINDS)
+    done = 0
+    claims: set[str] = set()
+    for kind in match.VECTOR_KINDS:
+        after = 0
+        while rows := match.unencoded(store.conn, after, VECTOR_BATCH, kind):
+            after = rows[-1][0]
+            texts = list(dict.fromkeys(text for _, _, text in rows))  # a repeated text once
+            blobs = dict(zip(texts, match.encode_packed(texts, kind), strict=True))
+            with store.transaction() as conn:
+                match.tx_store_vectors(
+                    conn, [(cid, text, blobs[text]) for _, cid, text in rows], kind
+                )
+            done += len(rows)
+            claims.update(cid for _, cid, _ in rows)
+            if progress is not None:
+                progress(min(done, total), total)
+    return len(claims)
 
 
 @contextlib.contextmanager

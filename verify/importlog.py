@@ -105,9 +105,20 @@ def undo(conn: sqlite3.Connection, target: str, log: Callable[..., None]) -> Non
             "SELECT 1 FROM claims WHERE instr(body, ?) > 0 LIMIT 1", (doc_id,)
         ).fetchone():
             conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            _forget_evidence_files(conn, doc_id)
     for seq, _ in rows[:-1]:
         conn.execute("UPDATE events SET undone = 1 WHERE seq = ?", (seq,))
         log("undo", target, {"seq": seq}, None)
+
+
+def _forget_evidence_files(conn: sqlite3.Connection, doc_id: str) -> None:
+    """A removed document's web captures and media record go with it."""
+    for table in ("captures", "media"):
+        exists = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+        if exists:
+            conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
 
 
 def refuse_redo() -> VerifyError:

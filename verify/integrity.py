@@ -57,6 +57,12 @@ def check(store: Store) -> list[Finding]:
     if any(f.where == "schema" for f in found):
         return found  # the tables below cannot be trusted to mean what they should
     _Checker(conn, found).run()
+    from verify.capture import verification  # web captures: WARC records and their digests
+
+    found += [Finding("damage", where, what) for where, what in verification.problems(conn)]
+    from verify.media import verification as media_check  # photo and video metadata rows
+
+    found += [Finding("damage", where, what) for where, what in media_check.problems(conn)]
     return found
 
 

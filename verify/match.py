@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import snowballstemmer
-from rapidfuzz import fuzz
+from verify.lang import language, words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -53,7 +52,8 @@ _TAIL_DATE = re.compile(r"\)\s*[A-Z][a-z]+ \d{1,2}, \d{4}")
 _HANDLE = re.compile(r"@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)")
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Letters and digits of any script: Cyrillic words are terms too (Russian and Ukrainian claims).
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
@@ -65,13 +65,20 @@ STOPWORDS = frozenset(
     yourselves says said say rt amp via""".split()
 )
 
-_stemmer = snowballstemmer.stemmer("english")
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    # Loaded on first use: the package loads every language's stemmer, which commands that
+    # never index or match a claim (`verify show`, `list`) should not pay for.
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     # The vocabulary is small next to the number of words read: stem each word once.
-    return str(_stemmer.stemWord(word))
+    return str(_stemmer().stemWord(word))
 
 
 def _words(tag: str) -> str:
@@ -103,7 +110,21 @@ def normalize(text: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    return [_stem(t) for t in _TOKEN.findall(normalize(text)) if t not in STOPWORDS]
+    """The index terms of `text`: stems, without function words, in its own language."""
+    normal = normalize(text)
+    out: list[str] = []
+    lang = ""
+    for token in _TOKEN.findall(normal):
+        if token.isascii():
+            if token not in STOPWORDS:
+                out.append(_stem(token))
+        elif words.is_cyrillic(token):
+            lang = lang or language(normal)
+            if not words.is_stopword(token, lang):
+                out.append(words.stem(token, lang))
+        else:
+            out.append(token)
+    return out
 
 
 def indexed_text(claim_text: str, extra: dict[str, Any]) -> str:
@@ -139,7 +160,9 @@ def _index_terms(conn: sqlite3.Connection, claim_id: str, text: str) -> None:
 
 
 def unindex_claim(conn: sqlite3.Connection, claim_id: str) -> None:
-    conn.execute("DELETE FROM match_vectors WHERE claim_id = ?", (claim_id,))
+    conn.execute(
+        "DELETE FROM match_vectors WHERE claim_id IN (?, ?)", (claim_id, ACROSS_PREFIX + claim_id)
+    )
     _unindex_terms(conn, claim_id)
 
 
@@ -188,6 +211,22 @@ def _extra(body: str) -> dict[str, Any]:
 _prepared: dict[str, np.ndarray] = {}
 """Unit vectors of texts encoded ahead of the writes and look-ups that need them: a text is
 encoded once per action (in batches, several times faster), never inside a transaction."""
+_prepared_across: dict[str, np.ndarray] = {}
+"""The same for the multilingual encoder (verify.lang.encoder)."""
+ACROSS_PREFIX = "ml:"
+"""Each claim's multilingual vector is a second match_vectors row, under this prefix and the
+claim's id: English-only look-ups never read it, and no schema change was needed."""
+RERANK = 20
+"""How many of a cross-language look-up's nearest claims (by the multilingual encoder) the finer
+model re-scores (verify.lang.reranker): on NTREX the right English sentence is among the
+nearest 10 for 89% of Ukrainian sentences, the nearest 30 for 95%."""
+ACROSS_LANGUAGES = ("ru", "uk")
+RERANK_LANGUAGES = ("uk",)
+"""Queries whose candidates the re-ranker re-scores. Not Russian: the multilingual encoder was
+trained on it and alone does better (NTREX reported speech through this search: recall@1 0.992
+alone, 0.982 re-ranked)."""
+"""Queries in these languages are compared with claims in any language by the multilingual
+encoder; English queries keep the English encoder (better on English, measured on CLEF)."""
 
 
 def _digest(text: str) -> bytes:
@@ -219,6 +258,12 @@ def _encode(texts: list[str]) -> np.ndarray:
     )
 
 
+def _encode_across(texts: list[str]) -> np.ndarray:
+    from verify.lang import encoder
+
+    return encoder.encode([t[:MAX_QUERY_CHARS] for t in texts])
+
+
 @contextmanager
 def prepared(
     texts: list[str],
@@ -231,6 +276,7 @@ def prepared(
     sentences anyway): they are used as they are, not encoded again.
     """
     added: list[str] = []
+    added_across: list[str] = []
     try:
         for text, vector in (known or {}).items():
             if text not in _prepared:
@@ -244,10 +290,36 @@ def prepared(
             added.extend(chunk)
             if progress is not None:
                 progress(min(start + step, len(todo)), len(todo))
+        across = [t for t in dict.fromkeys(texts) if t not in _prepared_across]
+        if across:
+            _prepared_across.update(zip(across, _encode_across(across), strict=True))
+            added_across.extend(across)
         yield
     finally:
         for text in added:
             _prepared.pop(text, None)
+        for text in added_across:
+            _prepared_across.pop(text, None)
+
+
+_later = False
+"""Inside `vectors_later()`: a write without a prepared vector leaves the claim without one."""
+
+
+@contextmanager
+def vectors_later() -> Iterator[None]:
+    """Write claims without encoding them; `fill_vectors` adds their vectors afterwards.
+
+    A big import is then searchable as soon as its claims are saved: a look-up encodes the
+    few candidates that have no vector yet (`_meanings`), so it ranks exactly as it will
+    once every vector is in place.
+    """
+    global _later
+    before, _later = _later, True
+    try:
+        yield
+    finally:
+        _later = before
 
 
 def _store_vector(conn: sqlite3.Connection, claim_id: str, text: str) -> None:
@@ -256,12 +328,136 @@ def _store_vector(conn: sqlite3.Connection, claim_id: str, text: str) -> None:
         "SELECT digest FROM match_vectors WHERE claim_id = ?", (claim_id,)
     ).fetchone()
     if row is not None and row[0] == digest:
-        return  # a verdict or note changed, not the claim: its meaning is the same
+        # A verdict or note changed, not the claim: its meaning is the same.
+        _store_across(conn, claim_id, text, digest)
+        return
     vector = _prepared.get(text)
+    if vector is None and _later:
+        # Both vectors come later (fill_vectors), encoded outside this transaction.
+        conn.execute(
+            "DELETE FROM match_vectors WHERE claim_id IN (?, ?)",
+            (claim_id, ACROSS_PREFIX + claim_id),
+        )
+        return
+    _store_across(conn, claim_id, text, digest)
     blob = _pack(vector[None, :] if vector is not None else _encode([text]))[0]
     conn.execute(
         "INSERT OR REPLACE INTO match_vectors (claim_id, digest, vector) VALUES (?, ?, ?)",
         (claim_id, digest, blob),
+    )
+
+
+def _store_across(conn: sqlite3.Connection, claim_id: str, text: str, digest: bytes) -> None:
+    key = ACROSS_PREFIX + claim_id
+    row = conn.execute("SELECT digest FROM match_vectors WHERE claim_id = ?", (key,)).fetchone()
+    if row is not None and row[0] == digest:
+        return
+    vector = _prepared_across.get(text)
+    blob = _pack(vector[None, :] if vector is not None else _encode_across([text]))[0]
+    conn.execute(
+        "INSERT OR REPLACE INTO match_vectors (claim_id, digest, vector) VALUES (?, ?, ?)",
+        (key, digest, blob),
+    )
+
+
+_unstored_across: dict[bytes, np.ndarray] = {}
+"""Multilingual vectors of claims written before claims had them, by digest of their text,
+encoded once per process when a cross-language look-up needs them."""
+
+
+def _across_cosines(conn: sqlite3.Connection, query: str, exclude: str | None) -> dict[str, float]:
+    """Multilingual cosine between the query and every claim (a scan: such queries are few)."""
+    import numpy as np
+
+    vector = _prepared_across.get(query)
+    if vector is None:
+        vector = _encode_across([query])[0]
+    # A range over the primary key: only the multilingual rows are read (":" + 1 is ";").
+    rows = conn.execute(
+        "SELECT substr(claim_id, 4), vector FROM match_vectors "
+        "WHERE claim_id >= 'ml:' AND claim_id < 'ml;'"
+    ).fetchall()
+    ids = [r[0] for r in rows]
+    blobs = [r[1] for r in rows]
+    have = set(ids)
+    missing = [
+        (cid, text)
+        for cid, text in conn.execute("SELECT id, text FROM claims").fetchall()
+        if cid not in have
+    ]
+    if missing:
+        todo = [t for _, t in missing if _digest(t) not in _unstored_across]
+        if todo:
+            _unstored_across.update(zip(map(_digest, todo), _encode_across(todo), strict=True))
+        ids += [cid for cid, _ in missing]
+        blobs += _pack(np.stack([_unstored_across[_digest(t)] for _, t in missing]))
+    if not ids:
+        return {}
+    cosines = _unpack(blobs) @ vector
+    out = {cid: float(c) for cid, c in zip(ids, cosines, strict=True)}
+    if exclude:
+        out.pop(exclude, None)
+    return out
+
+
+_reranked_vectors: dict[bytes, np.ndarray] = {}
+"""Re-ranker vectors of claim texts by digest, kept for the process (a session's look-ups
+meet the same candidates again)."""
+
+
+def _reranked(query: str, texts: dict[str, str]) -> dict[str, float]:
+    """The re-ranker's cosine between the query and each candidate claim's text."""
+    from verify.lang import reranker
+
+    todo = [t for t in dict.fromkeys(texts.values()) if _digest(t) not in _reranked_vectors]
+    vectors = reranker.encode([query[:MAX_QUERY_CHARS], *(t[:MAX_QUERY_CHARS] for t in todo)])
+    if len(_reranked_vectors) > 100_000:
+        _reranked_vectors.clear()
+    _reranked_vectors.update(zip(map(_digest, todo), vectors[1:], strict=True))
+    return {c: float(_reranked_vectors[_digest(t)] @ vectors[0]) for c, t in texts.items()}
+
+
+VECTOR_KINDS = ("", ACROSS_PREFIX)
+"""The vectors every claim has, by key prefix: English meaning, and across languages."""
+
+
+def count_unencoded(conn: sqlite3.Connection, prefix: str) -> int:
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM claims c LEFT JOIN match_vectors v "
+            "ON v.claim_id = ? || c.id WHERE v.claim_id IS NULL",
+            (prefix,),
+        ).fetchone()[0]
+    )
+
+
+def unencoded(
+    conn: sqlite3.Connection, after: int, limit: int, prefix: str = ""
+) -> list[tuple[int, str, str]]:
+    """(rowid, id, text) of up to `limit` claims past rowid `after` that have no vector
+    of the kind `prefix` names."""
+    return conn.execute(
+        "SELECT c.rowid, c.id, c.text FROM claims c LEFT JOIN match_vectors v "
+        "ON v.claim_id = ? || c.id WHERE c.rowid > ? AND v.claim_id IS NULL "
+        "ORDER BY c.rowid LIMIT ?",
+        (prefix, after, limit),
+    ).fetchall()
+
+
+def encode_packed(texts: list[str], prefix: str = "") -> list[bytes]:
+    """Stored vectors of `texts` (encoded outside any transaction)."""
+    return _pack(_encode_across(texts) if prefix == ACROSS_PREFIX else _encode(texts))
+
+
+def tx_store_vectors(
+    conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]], prefix: str = ""
+) -> None:
+    """Store (claim id, text, vector) rows encoded earlier; a claim deleted or reworded
+    meanwhile is skipped (its own write saw to its vector)."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO match_vectors (claim_id, digest, vector) "
+        "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM claims WHERE id = ? AND text = ?)",
+        [(prefix + cid, _digest(text), blob, cid, text) for cid, text, blob in rows],
     )
 
 
@@ -302,11 +498,17 @@ def _meanings(
     return {claim_id: float(c) for claim_id, c in zip(ids, cosines, strict=True)}
 
 
+def _partial_ratio(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
+    return float(fuzz.partial_ratio(a, b))
+
+
 def wording_similarity(query: str, claim_text: str, title: str | None = None) -> float:
     """0..1, how alike two wordings are (see `Match.similarity`); arguments normalised."""
     target = f"{claim_text} {title}" if title else claim_text
     cosine = _cosine(_ngrams(query), _ngrams(target))
-    partial = fuzz.partial_ratio(claim_text, query) / 100
+    partial = _partial_ratio(claim_text, query) / 100
     return (cosine + PARTIAL_WEIGHT * partial) / (1 + PARTIAL_WEIGHT)
 
 
@@ -326,6 +528,8 @@ class Match:
 
     Meaning only ranks: claims about the same kind of event (two deadly strikes) are close in
     meaning, so a cosine would call them "already checked" when they are not."""
+    meaning: float = 0.0
+    """Cosine of the two texts' meaning vectors (the sentence encoder's)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -378,10 +582,20 @@ def search(
 ) -> list[Match]:
     """Earlier claims most likely to be the same as `text`, best first."""
     query = normalize(text)
-    candidates = _bm25_candidates(conn, terms(text), max(CANDIDATES, top), exclude)
+    limit = max(CANDIDATES, top)
+    candidates = _bm25_candidates(conn, terms(text), limit, exclude)
+    across: dict[str, float] | None = None
+    lang = language(text)
+    if lang in ACROSS_LANGUAGES:
+        # A Russian or Ukrainian statement: the English check of it shares no word with it,
+        # so candidates also come from the multilingual encoder, which then scores meaning.
+        across = _across_cosines(conn, text, exclude)
+        seen = {c for c, _ in candidates}
+        nearest = heapq.nlargest(max(RERANK, top), across.items(), key=lambda kv: kv[1])
+        candidates += [(c, 0.0) for c, _ in nearest if c not in seen]
     if not candidates:
         return []
-    best = candidates[0][1]
+    best = max(candidates[0][1], 1e-9)
     ids = [c for c, _ in candidates]
     marks = ",".join("?" * len(ids))
     rows = {
@@ -392,7 +606,12 @@ def search(
             ids,
         )
     }
-    meanings = _meanings(conn, text, rows, exclude)
+    if across is None:
+        meanings = _meanings(conn, text, rows, exclude)
+    elif lang in RERANK_LANGUAGES:
+        meanings = _reranked(text, {c: r[2] for c, r in rows.items()})
+    else:
+        meanings = {c: across.get(c, 0.0) for c in rows}
     query_grams = _ngrams(query)
     ranked = []
     for claim_id, bm25 in candidates:
@@ -402,7 +621,7 @@ def search(
         claim_text = normalize(row[2])
         target = f"{claim_text} {normalize(row[4])}" if row[4] else claim_text
         cosine = _cosine(query_grams, _ngrams(target))
-        partial = fuzz.partial_ratio(claim_text, query) / 100
+        partial = _partial_ratio(claim_text, query) / 100
         meaning = meanings[claim_id]
         score = (
             bm25 / best
@@ -411,6 +630,6 @@ def search(
             + MEANING_WEIGHT * max(meaning, 0.0)
         ) / (1 + NGRAM_WEIGHT + PARTIAL_WEIGHT + MEANING_WEIGHT)
         similarity = (cosine + PARTIAL_WEIGHT * partial) / (1 + PARTIAL_WEIGHT)
-        ranked.append(Match(claim_id, row[1], score, row[2], row[3], similarity))
+        ranked.append(Match(claim_id, row[1], score, row[2], row[3], similarity, meaning))
     ranked.sort(key=lambda m: -m.score)  # stable: ties keep BM25's earlier-check-first order
     return ranked[:top]

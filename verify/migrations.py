@@ -38,6 +38,19 @@ def _seal_existing(conn: sqlite3.Connection) -> None:
     digests.seal_existing(conn)
 
 
+def _media_index(conn: sqlite3.Connection) -> None:
+    from verify.media import index
+
+    conn.execute(index.TABLE)
+    index.index_existing(conn)
+
+
+def _seal_media(conn: sqlite3.Connection) -> None:
+    from verify.media import index
+
+    index.seal_existing(conn)
+
+
 Step = str | Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: dict[int, list[Step]] = {
@@ -152,6 +165,30 @@ MIGRATIONS: dict[int, list[Step]] = {
     7: [
         "ALTER TABLE events ADD COLUMN grp INTEGER",
         _search_index,
+    ],
+    # 8: photos and videos: metadata and perceptual hashes per archived file, so "seen
+    # before?" compares hashes instead of decoding every picture in the casebook.
+    8: [_media_index],
+    # 9: web captures: each fetched or imported page's WARC records (gzipped, keyed by their
+    # sha256) beside the document made from the response, found by that document.
+    9: [
+        """CREATE TABLE captures (
+            id TEXT PRIMARY KEY,
+            document_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            captured TEXT NOT NULL,
+            response_record TEXT NOT NULL,
+            body TEXT NOT NULL,
+            warc BLOB NOT NULL,
+            digest TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_captures_document ON captures (document_id)",
+    ],
+    # 10: a digest on every media row like other records, so `verify check` names a row
+    # edited outside verify (a recycled photo's hashes changed so it is no longer seen).
+    10: [
+        "ALTER TABLE media ADD COLUMN digest TEXT NOT NULL DEFAULT ''",
+        _seal_media,
     ],
 }
 

@@ -41,7 +41,7 @@ def export_casebook(store: Store, exported: datetime | None = None) -> dict[str,
         if raw != doc.text.encode("utf-8"):
             record["raw_base64"] = base64.b64encode(raw).decode("ascii")
         documents.append(record)
-    return {
+    document = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "exported": (exported or store.clock()).isoformat(),
@@ -51,6 +51,18 @@ def export_casebook(store: Store, exported: datetime | None = None) -> dict[str,
         "claims": [c.model_dump(mode="json") for c in store.iter_claims()],
         "events": [e.model_dump(mode="json", exclude={"seq"}) for e in store.events()],
     }
+    return _export_captures(store, document)
+
+
+def _export_captures(store: Store, document: dict[str, Any]) -> dict[str, Any]:
+    """Web captures (WARC bytes in base64), when the casebook has any: a file without them
+    reads as it did before captures existed."""
+    from verify.capture import interchange
+
+    captures = interchange.export_records(store)
+    if captures:
+        document["captures"] = captures
+    return document
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -103,6 +115,32 @@ def _read_documents(records: Any) -> list[tuple[Document, bytes]]:
     return docs
 
 
+def _read_evidence_files(
+    store: Store, data: dict[str, Any], docs: list[tuple[Document, bytes]]
+) -> tuple[list[Any], list[Any]]:
+    """The file's web captures, checked, and the media records of its photos and videos,
+    read from their bytes (the file's word is not taken for either); before the
+    transaction, since decoding pictures is slow."""
+    from verify.capture import interchange
+    from verify.media import index as media_index
+
+    in_file = {doc.id for doc, _ in docs}
+    captures = interchange.read_records(
+        data.get("captures"), lambda d: d in in_file or store.has_document(d)
+    )
+    return captures, media_index.read_all(raw for _, raw in docs)
+
+
+def _tx_keep_evidence_files(store: Store, captures: list[Any], media: list[Any]) -> int:
+    from verify.capture import interchange
+    from verify.media import index as media_index
+
+    if media_index.has_table(store.conn):
+        for info in media:
+            media_index.tx_put(store.conn, info)
+    return interchange.tx_insert(store, captures)
+
+
 def import_casebook(
     store: Store,
     data: dict[str, Any],
@@ -127,6 +165,7 @@ def import_casebook(
     settings: Settings = _validate(Settings, data["settings"], "settings")
     sources = [_validate(Source, s, f"sources[{i}]") for i, s in enumerate(data["sources"])]
     docs = _read_documents(data["documents"])
+    captures, media = _read_evidence_files(store, data, docs)
     claims = [_validate(Claim, c, f"claims[{i}]") for i, c in enumerate(data["claims"])]
     events = [_validate(Event, e, f"events[{i}]") for i, e in enumerate(data["events"])]
     empty = store.count_claims() == 0 and not store.sources()
@@ -165,6 +204,7 @@ def import_casebook(
         for doc, raw in docs:
             if store.tx_insert_document(doc, raw, log=False):
                 new_documents.append(doc.id)
+        added["captures"] = _tx_keep_evidence_files(store, captures, media)
         for claim in claims:
             row = conn.execute("SELECT body FROM claims WHERE id = ?", (claim.id,)).fetchone()
             if row is not None:

@@ -604,7 +604,7 @@ class Store:
         query = "SELECT 1 FROM claims WHERE id = ?"
         return [c for c in claims if self.conn.execute(query, (c.id,)).fetchone() is None]
 
-    def tx_write_claim_row(self, claim: Claim) -> None:
+    def tx_write_claim_row(self, claim: Claim, words_changed: bool = True) -> None:
         body = dump_json(claim)
         columns = claim_columns(claim)
         if self._sealed:
@@ -616,7 +616,7 @@ class Store:
             f"ON CONFLICT (id) DO UPDATE SET {updates}",
             (claim.id, *columns.values(), body),
         )
-        if self._match_index:
+        if self._match_index and words_changed:
             match.index_claim(
                 self.conn, claim.id, match.indexed_text(claim.text, claim.extra), claim.text
             )
@@ -659,8 +659,14 @@ class Store:
         # model_copy does not validate: validate what is about to be stored, so an edit built
         # with model_copy can never write a record the next read would refuse.
         new = Claim.model_validate_json(dump_json(new))
-        self.tx_write_claim_row(new)
-        self.tx_log(action, f"claim:{claim.id}", json.loads(row[1]), new.model_dump(mode="json"))
+        before = json.loads(row[1])
+        # A verdict, note or account leaves what the claim is matched on as it was: its
+        # postings and vector stay, and the edit does not pay for re-indexing them.
+        words_changed = before.get("text") != new.text or match.indexed_text(
+            str(before.get("text", "")), before.get("extra") or {}
+        ) != match.indexed_text(new.text, new.extra)
+        self.tx_write_claim_row(new, words_changed)
+        self.tx_log(action, f"claim:{claim.id}", before, new.model_dump(mode="json"))
         return new
 
     def save_claim_with_sources(

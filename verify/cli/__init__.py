@@ -10,22 +10,42 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from verify.cli import analysis, casebook, claims, edit, evidence, search, sources, tui
+from verify.cli import analysis, casebook, claims, edit, evidence, media, search, sources, tui
 from verify.cli.common import Handler, err, write_output
 from verify.errors import VerifyError
 from verify.textsafe import clean
 
 __all__ = ["build_parser", "commands", "main", "write_output"]
 
-COMMAND_MODULES = (tui, analysis, claims, edit, evidence, sources, search, casebook)
+COMMAND_MODULES = (tui, analysis, claims, edit, evidence, media, sources, search, casebook)
 """In the order `--help` lists their commands."""
 
 
 CASEBOOK_HELP = "casebook file (default: $VERIFY_CASEBOOK or the user data folder)"
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Unused(argparse.ArgumentParser):
+    """Takes the options of a command that is not being run, and keeps none of them: building
+    the two dozen parsers costs a one-shot command a third of a bare Python start-up."""
+
+    def __init__(self) -> None:
+        pass
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> Any:
+        return None
+
+    def add_mutually_exclusive_group(self, **kwargs: Any) -> Any:
+        return self
+
+    def set_defaults(self, **kwargs: Any) -> None:
+        pass
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with `only`, a parser for that one command (and none if
+    there is no such command)."""
     parser = argparse.ArgumentParser(
         prog="verify",
         description="A terminal workbench for fact-checkers. Without a command, opens the TUI.",
@@ -38,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
+        if only is not None and name != only:
+            return _Unused()
         p = sub.add_parser(name, parents=[common], help=help_, description=help_)
         p.set_defaults(handler=handler)
         return p
@@ -94,9 +116,10 @@ def _first_word(argv: list[str]) -> str | None:
 
 
 def _main(argv: list[str]) -> int:
-    parser = build_parser()
     first = _first_word(argv)
+    parser = build_parser(only=first)
     if first is None or first not in commands(parser):
+        parser = build_parser()
         # `verify [CASEBOOK]`: the TUI, with an optional casebook path.
         bare = argparse.ArgumentParser(prog="verify", parents=[], add_help=False)
         bare.add_argument("--casebook")

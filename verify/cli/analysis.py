@@ -28,7 +28,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for i, src in enumerate(args.src, 1):
             if show_progress:
                 sys.stderr.write(f"\rreading {i}/{len(args.src)}: {one_line(src, 60):<60}")
-            archived.append(_read_archived(src, store.clock(), args.timeout))
+            archived += _read_all(src, store.clock(), args.timeout)
         totals = dict.fromkeys(
             ("documents", "sentences", "candidates", "groups", "claims", "attached", "duplicates"),
             0,
@@ -103,9 +103,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_all(src: str, at: Any, timeout: float | None = None) -> list[Any]:
+    from verify.capture.reading import read_sources
+
+    return read_sources(src, at, timeout)
+
+
 def _read_archived(src: str, at: Any, timeout: float | None = None) -> Any:
     from verify.ingest import documents
 
+    if src.startswith(("http://", "https://")):
+        from verify.capture.reading import read_url
+
+        return read_url(src, at, timeout=timeout)
     raw, address, media = documents.read_source(src, timeout=timeout)
     return documents.archive(raw, address, media, retrieved=at)
 
@@ -178,7 +188,11 @@ TIMEOUT_HELP = "give up on a URL after this many seconds in all (default 30)"
 
 def register(add: Add) -> None:
     p = add("ingest", cmd_ingest, "archive sources and propose their check-worthy claims")
-    p.add_argument("src", nargs="+", help="file (.txt, .md, .html), '-' for stdin, http(s) URL")
+    p.add_argument(
+        "src",
+        nargs="+",
+        help="file (.txt, .md, .html, .warc, .warc.gz, .wacz), '-' for stdin, http(s) URL",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per document")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help=TIMEOUT_HELP)
 

@@ -40,10 +40,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     from verify import portable
     from verify.report import claimreview, markdown
 
+    text: str | bytes | None
     with open_store(args) as store:
-        if args.format == "json":
+        if args.format == "wacz":
+            from verify.capture import wacz
+
+            if not args.output and sys.stdout.isatty():
+                raise VerifyError("a WACZ is a zip file: give -o FILE.wacz")
+            write_output(wacz.export(store, args.claim), args.output)
+            text = None
+        elif args.format == "json":
             if args.claim:
-                raise VerifyError("--claim goes with --format md or claimreview")
+                raise VerifyError("--claim goes with --format md, claimreview or wacz")
             text = portable.dumps(portable.export_casebook(store))
         elif args.format == "claimreview":
             claims = [store.get_claim(args.claim)] if args.claim else list(store.iter_claims())
@@ -67,17 +75,22 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from verify.capture.table import has_table
     from verify.integrity import check
 
     with open_store(args) as store:
         findings = check(store)
         n_claims = store.count_claims()
         n_docs = store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        conn = store.conn
+        n_captures = (
+            conn.execute("SELECT count(*) FROM captures").fetchone()[0] if has_table(conn) else 0
+        )
     damage = [f for f in findings if f.severity == "damage"]
     for f in findings:
         out(f"{f.severity}: {one_line(f.where)}: {one_line(f.message)}")
     out(
-        f"checked {n_claims} claims, {n_docs} documents: "
+        f"checked {n_claims} claims, {n_docs} documents, {n_captures} web captures: "
         f"{len(damage)} damaged, {len(findings) - len(damage)} drifted"
     )
     if damage:
@@ -139,7 +152,7 @@ def register(add: Add) -> None:
     p.add_argument("--format", choices=IMPORT_FORMATS, default="auto")
 
     p = add("export", cmd_export, "export the casebook or one claim")
-    p.add_argument("--format", choices=["md", "claimreview", "json"], default="md")
+    p.add_argument("--format", choices=["md", "claimreview", "json", "wacz"], default="md")
     p.add_argument("--claim", metavar="ID")
     p.add_argument("-o", "--output", metavar="PATH", help="file to write (default: stdout)")
 

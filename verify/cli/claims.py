@@ -6,8 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from verify import grading
-from verify.cli.common import Add, err, open_store, out, out_rows
+from verify.cli.common import Add, err, open_store, out
 from verify.errors import VerifyError
 from verify.textsafe import json_line, one_line
 
@@ -21,15 +20,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         # Dropped (and merged, which are dropped) claims are done with: shown only when asked.
         rows = [r for r in rows if r.status != "dropped"]
     width = 100 if sys.stdout.isatty() else None
-    out_rows(
-        rows,
-        args.json,
-        lambda r: r.model_dump(),
-        lambda r: (
-            f"{r.id}\t{r.verdict or '-'}\t{r.status}\t{r.accounts}a/{r.evidence}e\t"
-            f"{one_line(r.text, width)}"
-        ),
-    )
+    for r in rows:
+        if args.json:
+            out(json_line(r.model_dump()))
+        else:
+            out(
+                f"{r.id}\t{r.verdict or '-'}\t{r.status}\t{r.accounts}a/{r.evidence}e\t"
+                f"{one_line(r.text, width)}"
+            )
     return 0
 
 
@@ -47,7 +45,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_verdict(args: argparse.Namespace) -> int:
-    from verify import actions
+    from verify import actions, grading
 
     with open_store(args) as store:
         label = store.settings().label(args.label)

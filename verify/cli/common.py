@@ -10,13 +10,15 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 from verify import paths
 from verify.errors import VerifyError
 from verify.filesafety import partial_path
-from verify.store import Store
-from verify.textsafe import clean, inert, json_line, one_line
+from verify.textsafe import clean, inert, one_line
+
+if TYPE_CHECKING:
+    from verify.store import Store
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -38,27 +40,15 @@ def out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-_Row = TypeVar("_Row")
-
-
-def out_rows(
-    rows: Iterable[_Row],
-    as_json: bool,
-    record: Callable[[_Row], dict[str, Any]],
-    line: Callable[[_Row], str],
-) -> None:
-    """A listing: each row as one JSON object (`--json`) or as one line of plain output."""
-    for row in rows:
-        out(json_line(record(row)) if as_json else line(row))
-
-
 def open_store(args: argparse.Namespace, create: bool = False) -> Store:
+    from verify.store import Store
+
     path, is_default = paths.casebook_path(getattr(args, "casebook", None))
     paths.refuse_special(path)
     return Store.open(path, create=create or is_default, notice=err)
 
 
-def write_output(text: str | bytes | Iterable[str], dest: str | None) -> None:
+def write_output(text: str | bytes | Iterable[str] | Iterable[bytes], dest: str | None) -> None:
     """Print, or write atomically so a reader never sees half a report.
 
     A symlink is written through (its target is replaced, the link stays); a FIFO or device

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from verify import editing, history
 from verify.cli.common import Add, open_store, out
 from verify.errors import VerifyError
 from verify.textsafe import json_line, one_line
@@ -24,6 +23,8 @@ def _given(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
+    from verify import editing
+
     given = _given(args)
     wrong = [f for f in given if f not in FIELDS[args.kind]]
     if wrong:
@@ -69,6 +70,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
+    from verify import editing
+
     with open_store(args) as store:
         if args.kind == "claim":
             claim = editing.delete_claim(store, args.id)
@@ -84,6 +87,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _step(args: argparse.Namespace, undo: bool) -> int:
+    from verify import history
+
     with open_store(args) as store:
         event = store.undo() if undo else store.redo()
     if event is None:

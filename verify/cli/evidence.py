@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from verify import editing, evidence
-from verify.cli.common import Add, open_store, out, write_output
+from verify.cli.common import Add, err, open_store, out, write_output
 from verify.errors import VerifyError
-from verify.models import EvidenceKind
 from verify.textsafe import json_line
 
 
 def cmd_evidence(args: argparse.Namespace) -> int:
+    from verify import editing, evidence
+    from verify.media import index as media_index
+    from verify.models import EvidenceKind
+
     if args.action != "add":
         args.parser.error("use `verify evidence add CLAIM_ID ...`")
     if args.document and not args.quote:
@@ -47,14 +49,19 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     )
     with open_store(args) as store:
         claim, item = evidence.attach(store, args.claim_id, draft)
+        media = media_index.about(store.conn, item)
     if args.json:
         out(json_line(item.model_dump(mode="json")))
     else:
         out(f"{item.id}: {item.kind.value} evidence on {claim.id} (revision {claim.revision})")
+    if media is not None:
+        media_index.tell(media, out if not args.json else None, err)
     return 0
 
 
 def cmd_attachment(args: argparse.Namespace) -> int:
+    from verify import evidence
+
     with open_store(args) as store:
         raw, _ = evidence.attachment(store, args.evidence_id)
     if args.output == "-":

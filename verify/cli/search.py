@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import argparse
 
-from verify import search
-from verify.cli.common import Add, open_store, out_rows
+from verify.cli.common import Add, open_store, out
+from verify.textsafe import json_line
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from verify import search
+
     with open_store(args) as store:
         hits = search.search(store.conn, args.query, limit=args.limit)
-    out_rows(hits, args.json, lambda hit: hit.as_json(), _hit_line)
+    for hit in hits:
+        if args.json:
+            out(json_line(hit.as_json()))
+        else:
+            where = f"{hit.start}-{hit.end}" if hit.start is not None else "-"
+            doc = hit.document[:12] if hit.document else (hit.claim_id or "-")
+            out(f"{hit.kind}\t{hit.id}\t{doc}\t{where}\t{hit.snippet}")
     return 0
-
-
-def _hit_line(hit: search.Hit) -> str:
-    where = f"{hit.start}-{hit.end}" if hit.start is not None else "-"
-    doc = hit.document[:12] if hit.document else (hit.claim_id or "-")
-    return f"{hit.kind}\t{hit.id}\t{doc}\t{where}\t{hit.snippet}"
 
 
 def register(add: Add) -> None:

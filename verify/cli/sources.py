@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from verify import editing
-from verify.cli.common import Add, open_store, out, out_rows
-from verify.textsafe import one_line
+from verify.cli.common import Add, open_store, out
+from verify.textsafe import json_line, one_line
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from verify import editing
+
     words = args.words
     if words:
         if words[0] != "merge" or len(words) != 3:
@@ -23,15 +24,14 @@ def cmd_sources(args: argparse.Namespace) -> int:
         return 0
     with open_store(args) as store:
         uses = editing.source_uses(store)
-    out_rows(
-        uses,
-        args.json,
-        lambda use: use.as_json(),
-        lambda use: (
-            f"{use.source.id}\t{use.source.grade}\t{use.accounts}a/{use.evidence}e\t"
-            f"{one_line(use.source.name, 80)}"
-        ),
-    )
+    for use in uses:
+        if args.json:
+            out(json_line(use.as_json()))
+        else:
+            out(
+                f"{use.source.id}\t{use.source.grade}\t{use.accounts}a/{use.evidence}e\t"
+                f"{one_line(use.source.name, 80)}"
+            )
     return 0
 
 

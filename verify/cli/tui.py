@@ -10,7 +10,6 @@ from pathlib import Path
 from verify import paths
 from verify.cli.common import Add, err
 from verify.errors import VerifyError
-from verify.store import Store
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -41,6 +40,8 @@ def cmd_tui(args: argparse.Namespace, commands: list[str] | None = None) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from verify.store import Store
+
     path = Path(args.path)
     paths.refuse_special(path)
     if path.exists() or path.is_symlink():
@@ -55,6 +56,8 @@ def preflight(path: Path) -> None:
     """Refuse, with one line, a casebook the TUI could not work on, before the screen
     switches: damaged, from a newer verify, or not a casebook."""
     import sqlite3
+
+    from verify.store import Store
 
     with Store.open(path, create=True) as store:
         try:

@@ -22,6 +22,8 @@ class Archived:
     document: Document
     raw: bytes
     warnings: list[str] = field(default_factory=list)
+    capture: object | None = None
+    """The WARC records the bytes came in (verify.capture), kept with the document."""
 
 
 def read_source(

@@ -6,7 +6,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
@@ -20,6 +20,21 @@ USER_AGENT = "verify/0.1 (fact-checking workbench; archiving a source)"
 _CHUNK = 64 * 1024
 
 
+Headers = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP request and the response to it, as sent and received (for the WARC records)."""
+
+    url: str
+    request_headers: Headers
+    status: int
+    reason: str
+    headers: Headers
+    body: bytes
+
+
 @dataclass(frozen=True)
 class Fetched:
     url: str
@@ -27,6 +42,8 @@ class Fetched:
     raw: bytes
     media_type: str
     charset: str | None
+    exchanges: list[Exchange] = field(default_factory=list)
+    """Every hop, redirects first and the final response last (its body is `raw`)."""
 
 
 def _web(url: str) -> bool:
@@ -34,10 +51,28 @@ def _web(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
+_REDIRECT_BODY = 64 * 1024
+"""How much of a redirect's own body is kept in its record (it is rarely more than a line)."""
+
+
+def _request_headers(url: str) -> Headers:
+    """The headers urllib sends for a plain GET (http.client adds Host and Accept-Encoding)."""
+    return [
+        ("Host", urlparse(url).netloc),
+        ("User-Agent", USER_AGENT),
+        ("Accept-Encoding", "identity"),
+        ("Connection", "close"),
+    ]
+
+
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
     """Every redirect target is checked before it is followed, not after it was fetched."""
 
     max_redirections = MAX_REDIRECTS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hops: list[Exchange] = []
 
     def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str):
         target = urljoin(req.full_url, newurl)
@@ -49,12 +84,15 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
         hops = getattr(req, "redirect_dict", {})
         if sum(hops.values()) >= MAX_REDIRECTS:
             raise VerifyError(f"{req.full_url[:200]}: more than {MAX_REDIRECTS} redirects")
+        body = fp.read(_REDIRECT_BODY) if fp is not None else b""
+        self.hops.append(
+            Exchange(
+                req.full_url, _request_headers(req.full_url), code, msg, list(headers.items()), body
+            )
+        )
         return super().http_error_302(req, fp, code, msg, headers)
 
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
-
-
-_OPENER = urllib.request.build_opener(_CheckedRedirects())
 
 
 def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT_S) -> Fetched:
@@ -85,8 +123,11 @@ def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT_S) -
 
 def _fetch(url: str, max_bytes: int, timeout: float, deadline: float) -> Fetched:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    # One opener per fetch: its redirect handler keeps this fetch's hops.
+    redirects = _CheckedRedirects()
+    opener = urllib.request.build_opener(redirects)
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             final = response.geturl()
             chunks: list[bytes] = []
             size = 0
@@ -99,6 +140,14 @@ def _fetch(url: str, max_bytes: int, timeout: float, deadline: float) -> Fetched
             raw = b"".join(chunks)
             media_type = response.headers.get_content_type() or "application/octet-stream"
             charset = response.headers.get_content_charset()
+            final_exchange = Exchange(
+                final,
+                _request_headers(final),
+                int(getattr(response, "status", 200)),
+                str(getattr(response, "reason", "")),
+                list(response.headers.items()),
+                raw,
+            )
     except urllib.error.HTTPError as exc:
         if 300 <= exc.code < 400:
             raise VerifyError(f"{url[:200]}: redirects loop or exceed {MAX_REDIRECTS}") from None
@@ -114,4 +163,4 @@ def _fetch(url: str, max_bytes: int, timeout: float, deadline: float) -> Fetched
         raise VerifyError(f"cannot fetch {url[:200]}: {exc}") from None
     if len(raw) > max_bytes:
         raise VerifyError(f"{url[:200]} is larger than {max_bytes // 2**20} MB")
-    return Fetched(final, raw, media_type, charset)
+    return Fetched(final, raw, media_type, charset, [*redirects.hops, final_exchange])

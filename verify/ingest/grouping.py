@@ -1,10 +1,13 @@
-"""Competing accounts: which attributed statements speak of the same event.
+"""Competing accounts: which attributed statements by different speakers speak of one event.
 
-Two statements from different speakers form one claim when they are close in the text and
-either one answers the other (a contrastive cue: "however", "a claim", "denied", "blamed")
-and they share what identifies an event: an event word (deaths, strikes, detentions) or a
-number, with a place or name or a second such word. Only nearby statements are compared, so
-the cost grows linearly with the document.
+Two statements from different speakers, close in the text, are accounts of one event when
+they mean nearly the same thing to the sentence encoder (verify.embed) and something in the
+text marks them as two versions of it: the later one answers the earlier (a contrast, a
+denial, a blame or a cause), one negates what the other affirms, or they name the same number,
+place or person. A statement of a later document is compared in the same way with the claims
+already in the casebook (verify.ingest.pipeline).
+Only nearby statements are compared, and only those with such a mark are encoded, so the cost
+grows linearly with the document.
 """
 
 from __future__ import annotations
@@ -12,59 +15,85 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import numpy as np
+
+from verify import embed
 from verify.match import terms
 
 WINDOW = 4
-"""How many following candidates each one is compared with."""
+"""How many earlier candidates each one is compared with."""
+# Cosines of the encoder's vectors two statements need, by what marks them as two versions of
+# one event. Chosen by bench/grouping_eval.py on the project's written news corpus
+# (tests/news_corpus.py: every pair of nearby statements by different speakers, labelled
+# competing or not): the middle of the range of values giving the best pair F1 there.
+SIMILAR = 0.1875
+"""A statement answering another (a contrast, denial, blame or cause) about the same
+specifics or just after it, or denying an event or number the other affirms."""
+SIMILAR_NEAR = 0.4875
+"""A statement after another's, sharing a specific or negating it, with no word of dispute."""
+SIMILAR_SHARED = 0.5125
+"""Statements sharing two or more specifics (numbers, event words, a name), further apart."""
+ENCODE_MAX = 100
+"""At most this many statements are encoded for grouping, beyond those the check-worthiness
+pass encoded already (milliseconds each); past that, shared words stand in for the encoder."""
+LEXICAL_SCALE = 0.2
+"""Word overlap (Jaccard) needed, as a share of the cosine that would be (same corpus)."""
 
+# How English marks a second version of events: contrastive connectives opening the
+# statement, verbs of disputing, and a cause given for what the other reported.
 _CONTRAST = re.compile(
-    r"^(however|but|yet|still|instead|in contrast)\b|\b(a claim|denied|denies|deny|disputed|"
-    r"rejected|blamed|blames|contrary to|countered|dismissed)\b",
+    r"^\W*(however|but|yet|still|instead|in contrast|meanwhile)\b|\b(denied|denies|deny|"
+    r"disputed|disputes|rejected|rejects|contrary to|countered|dismissed|contradicted|"
+    r"insisted|blamed|blames|attributed|attributes|while|caused by|due to)\b",
     re.I,
 )
+# "A said X, while B said Y" is split in two; the connective stays at the end of the first.
+_CONTRAST_END = re.compile(r"\b(while|but|whereas|yet)\W*$", re.I)
+# One account affirms what the other negates ("the dam was opened" / "had not been opened").
+_NEGATION = re.compile(r"\b(not|no|never|none|nobody|nothing)\b|n’t\b|n't\b", re.I)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
-_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")
-# Event words in different forms count as the same event word.
+_WORD = re.compile(r"[\w’'-]+")
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words not opening a sentence: places, people."""
+    out = set()
+    for m in _WORD.finditer(text):
+        word = m.group()
+        start = m.start()
+        before = text[:start].rstrip()
+        opening = not before or before[-1] in '.!?:“"—'
+        if word[:1].isupper() and not opening and len(word) > 2:
+            out.add(word.rstrip("’'s").lower())
+    return out
+
+
+# Words that name what happened, in their forms: a death toll, an attack, a detention.
 _EVENT = {
-    "kill": "death", "killed": "death", "death": "death", "deaths": "death", "dead": "death",
-    "died": "death", "die": "death", "fatal": "death", "toll": "death",
-    "attack": "attack", "attacks": "attack", "strike": "attack", "strikes": "attack",
-    "shelling": "attack",
-    "detain": "detain", "detained": "detain", "detentions": "detain", "arrested": "detain",
-    "round-up": "detain", "rounded": "detain", "operation": "detain",
+    "kill": "death", "killed": "death", "killing": "death", "death": "death", "deaths": "death",
+    "dead": "death", "died": "death", "die": "death", "toll": "death", "fatalities": "death",
+    "attack": "attack", "attacks": "attack", "attacked": "attack", "strike": "attack",
+    "strikes": "attack", "struck": "attack", "shelling": "attack", "hit": "attack",
+    "detain": "detain", "detained": "detain", "detention": "detain", "detentions": "detain",
+    "arrest": "detain", "arrested": "detain", "arrests": "detain",
+    "wounded": "injury", "injured": "injury", "injuries": "injury",
 }  # fmt: skip
-_NOT_NAMES = {
-    "The",
-    "This",
-    "That",
-    "However",
-    "Officials",
-    "But",
-    "Police",
-    "Russian",
-    "Ukrainian",
-    "Ukraininan",
-    "Russia",
-    "Ukraine",
-}
 
 
-def _signature(text: str) -> tuple[set[str], set[str], set[str], set[str]]:
-    words = set(terms(text))
-    numbers = set(_NUMBER.findall(text))
-    names = {n for n in _NAME.findall(text) if n not in _NOT_NAMES}
-    events = {_EVENT[w] for w in re.findall(r"[\w-]+", text.lower()) if w in _EVENT}
-    return words, numbers, names, events
+def _events(text: str) -> set[str]:
+    return {_EVENT[w] for w in _WORD.findall(text.lower()) if w in _EVENT}
 
 
-def _same_event(a: str, b: str, later: str) -> bool:
-    _, na, pa, ea = _signature(a)
-    _, nb, pb, eb = _signature(b)
-    specific = len(na & nb) + len(ea & eb)
-    if _CONTRAST.search(later) and specific:
-        return True
-    # A shared place or name counts once: two statements about Belgorod need not be one event.
-    return specific + min(1, len(pa & pb)) >= 2
+def _strength(a: str, b: str) -> tuple[bool, int, bool, int]:
+    """Whether the later statement answers the earlier (a contrast, a denial, a blame, a
+    cause), how many numbers and event words both name, whether one negates what the other
+    affirms, and how many specifics they share (those, and a place or person, counted once)."""
+    answers = bool(_CONTRAST.search(b) or _CONTRAST_END.search(a))
+    negation = bool(_NEGATION.search(a)) != bool(_NEGATION.search(b))
+    facts = len(set(_NUMBER.findall(a)) & set(_NUMBER.findall(b)))
+    facts += len(_events(a) & _events(b))
+    shared = facts + min(1, len(_names(a) & _names(b)))
+    return answers, facts, negation, shared
 
 
 def same_speaker(a: str | None, b: str | None) -> bool:
@@ -74,8 +103,56 @@ def same_speaker(a: str | None, b: str | None) -> bool:
     return a == b or a.split()[-1].lower() == b.split()[-1].lower()
 
 
-def group(texts: Sequence[str], speakers: Sequence[str | None]) -> list[int]:
-    """A group number per statement; statements sharing a number are accounts of one event."""
+def mark(a: str, b: str, nearest: bool) -> str | None:
+    """What marks statement `b` (after `a`, by someone else) as another version of the same
+    event: "answer", "near" or "shared" (see SIMILAR...), or None when nothing does."""
+    answers, facts, negation, shared = _strength(a, b)
+    # Further apart, a shared name is not enough: both must name the same number or event
+    # (an answer to it, or a denial of it: "no deaths" / "nine died").
+    if (answers and (facts or nearest)) or (negation and facts):
+        return "answer"
+    if nearest and (shared or negation):
+        return "near"
+    if shared >= 2:
+        return "shared"
+    return None
+
+
+def least_cosine(kind: str) -> float:
+    """The cosine a pair marked `kind` needs."""
+    return {"answer": SIMILAR, "near": SIMILAR_NEAR, "shared": SIMILAR_SHARED}[kind]
+
+
+def candidate_pairs(
+    texts: Sequence[str], speakers: Sequence[str | None]
+) -> list[tuple[int, int, str]]:
+    """Nearby statements by different speakers marked as two versions of one event, with
+    their mark."""
+    pairs: list[tuple[int, int, str]] = []
+    for j in range(len(texts)):
+        if speakers[j] is None:
+            continue
+        nearest = True  # the closest earlier statement by someone else is the one answered
+        for i in range(j - 1, max(-1, j - 1 - WINDOW), -1):
+            if speakers[i] is None or same_speaker(speakers[i], speakers[j]):
+                continue
+            kind = mark(texts[i], texts[j], nearest)
+            if kind is not None:
+                pairs.append((i, j, kind))
+            nearest = False
+    return pairs
+
+
+def group(
+    texts: Sequence[str],
+    speakers: Sequence[str | None],
+    vectors: dict[str, np.ndarray] | None = None,
+) -> list[int]:
+    """A group number per statement; statements sharing a number are accounts of one event.
+
+    `vectors` holds meaning vectors already computed (by text): those are used, and the ones
+    encoded here are added to it, so no text is encoded twice in one ingest.
+    """
     parent = list(range(len(texts)))
 
     def find(i: int) -> int:
@@ -84,13 +161,24 @@ def group(texts: Sequence[str], speakers: Sequence[str | None]) -> list[int]:
             i = parent[i]
         return i
 
-    for i in range(len(texts)):
-        if speakers[i] is None:
-            continue
-        for j in range(i + 1, min(len(texts), i + 1 + WINDOW)):
-            if speakers[j] is None or same_speaker(speakers[i], speakers[j]):
-                continue
-            if _same_event(texts[i], texts[j], texts[j]):
-                parent[find(j)] = find(i)
+    # Cheap marks first; the encoder then confirms that the two speak of the same thing.
+    pairs = candidate_pairs(texts, speakers)
+    known = {} if vectors is None else vectors
+    todo = list(dict.fromkeys(texts[k] for i, j, _ in pairs for k in (i, j)))
+    todo = [t for t in todo if t not in known]
+    if todo and len(todo) <= ENCODE_MAX:
+        known.update(zip(todo, embed.encode(todo), strict=True))
+    words: dict[int, set[str]] = {}
+    for i, j, kind in pairs:
+        least = least_cosine(kind)
+        if texts[i] in known and texts[j] in known:
+            close = float(np.dot(known[texts[i]], known[texts[j]])) >= least
+        else:
+            # Too many to encode quickly (a book-length text): shared words decide instead.
+            a = words.setdefault(i, set(terms(texts[i])))
+            b = words.setdefault(j, set(terms(texts[j])))
+            close = len(a & b) / max(1, len(a | b)) >= least * LEXICAL_SCALE
+        if close:
+            parent[find(j)] = find(i)
     roots: dict[int, int] = {}
     return [roots.setdefault(find(i), len(roots)) for i in range(len(texts))]

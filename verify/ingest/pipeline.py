@@ -13,18 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 from verify import anchor, match
 from verify.ids import new_id, stable_id
-from verify.ingest import attribution, grouping, sentences, worthiness
+from verify.ingest import attribution, grouping, sentences, speakers, worthiness
 from verify.ingest.documents import Archived
-from verify.models import Account, Claim, ClaimStatus, Document, Source, SourceKind
+from verify.lang import attribution_ru, language
+from verify.models import Account, Claim, ClaimStatus, Document, Source
 from verify.store import Store
 
 if TYPE_CHECKING:
     import numpy as np
 
-PRONOUN_REACH = 3
-"""A pronoun ("he continued") takes the last named speaker at most this many sentences back."""
 DUPLICATE_SIMILARITY = 0.8
 """An existing claim this alike is the same claim: attach to it instead of adding another."""
+OTHER_CLAIMS = 3
+"""How many of the casebook's most alike claims a statement of a new document is compared
+with, as another speaker's account of the same event."""
 
 
 @dataclass
@@ -37,6 +39,10 @@ class Candidate:
     anonymous: bool
     score: float
     group: str = ""
+    cue: list[int] | None = None
+    """[start, end) of the reporting words in the document text."""
+    content_span: list[int] | None = None
+    """[start, end) of what is reported, in the document text."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -47,6 +53,8 @@ class Candidate:
             "anonymous": self.anonymous,
             "score": round(self.score, 4),
             "group": self.group,
+            "cue": self.cue,
+            "content_span": self.content_span,
         }
 
 
@@ -58,6 +66,18 @@ class Analysis:
     @property
     def groups(self) -> int:
         return len({c.group for c in self.candidates})
+
+
+def _part(text: str, attr: attribution.Found) -> tuple[int, int]:
+    """One attribution's own words in a sentence holding several, without edge punctuation."""
+    start, end = attr.extent
+    while end > start and not text[end - 1].isalnum() and text[end - 1] not in '”"’.)':
+        end -= 1
+    return start, end
+
+
+def _span(span: tuple[int, int] | None) -> list[int] | None:
+    return list(span) if span else None
 
 
 _HEADER = re.compile(r"^(update|updated)\b.*\bgmt\b|^(map|photo|video|source|image)s?:", re.I)
@@ -72,6 +92,38 @@ def _is_statement(text: str) -> bool:
     return stripped.endswith((".", "!", "?", "”", '"', "’", "'", ".)"))
 
 
+def _attributions_ru(split: list[sentences.Sentence]) -> list[attribution.Found]:
+    """Russian and Ukrainian reported speech (verify.lang.attribution_ru), in the same form
+    as English attributions: spans in the document, one per sentence that holds a cue."""
+    out: list[attribution.Found] = []
+    for index, sentence in enumerate(split):
+        attr = attribution_ru.attribute(sentence.text)
+        if attr.cue is None:
+            continue
+
+        def shift(
+            span: attribution.Span | None, base: int = sentence.start
+        ) -> attribution.Span | None:
+            return None if span is None else (span[0] + base, span[1] + base)
+
+        cue = shift(attr.cue)
+        assert cue is not None
+        out.append(
+            attribution.Found(
+                source=shift(attr.source),
+                cue=cue,
+                content=shift(attr.content),
+                speaker=attr.speaker,
+                verb=attr.verb or "",
+                anonymous=attr.anonymous,
+                pronoun=attr.pronoun,
+                sentence=index,
+                last_sentence=index,
+            )
+        )
+    return out
+
+
 def extract(
     text: str,
     threshold: float = worthiness.THRESHOLD,
@@ -83,53 +135,61 @@ def extract(
     """
     statements: list[Candidate] = []
     found: list[Candidate] = []
+    # Grouping reuses the vectors the scoring computes, whether or not the caller keeps them.
+    vectors = {} if vectors is None else vectors
     split = sentences.split(text)
-    last_person: tuple[str, int] | None = None  # (speaker, sentence index)
-    full_names: dict[str, str] = {}  # surname -> the fullest form seen ("Gen. Valerii X")
+    cyrillic = language(text) in ("ru", "uk")
+    by_sentence: dict[int, list[attribution.Found]] = {}
+    for each in _attributions_ru(split) if cyrillic else attribution.find(text, split):
+        for k in range(each.sentence, max(each.sentence, each.last_sentence) + 1):
+            by_sentence.setdefault(k, []).append(each)
+    resolver = speakers.Resolver()
     lead_in: tuple[str, str, int] | None = None  # "X posted:" -> the next paragraph is X's
     for index, sentence in enumerate(split):
-        attr = attribution.attribute(sentence.text)
-        speaker, verb, anonymous = attr.speaker, attr.verb, attr.anonymous
-        if attr.pronoun:
-            # Resolve "he continued" to the last named speaker, if recent and not a group.
-            recent = last_person is not None and index - last_person[1] <= PRONOUN_REACH
-            speaker = (
-                last_person[0] if last_person and recent and attr.speaker in ("he", "she") else None
-            )
-        elif speaker is None and lead_in and sentence.paragraph == lead_in[2] + 1:
-            speaker, verb = lead_in[0], lead_in[1]
-        elif speaker and not anonymous and any(w[:1].isupper() for w in speaker.split()):
-            surname = speaker.split()[-1].lower()
-            known = full_names.get(surname)
-            if known and len(known) > len(speaker):
-                speaker = known
-            else:
-                full_names[surname] = speaker
-        if speaker and not anonymous and not attr.pronoun:
-            last_person = (speaker, index)
-        if speaker and sentence.text.rstrip().endswith(":"):
-            lead_in = (speaker, verb or "said", sentence.paragraph)
-        if not _is_statement(sentence.text):
-            continue
-        statements.append(
-            Candidate(
-                sentence.text,
-                sentence.start,
-                sentence.end,
-                speaker,
-                verb if speaker else None,
-                anonymous if speaker else False,
-                0.0,
-            )
+        attrs = [a for a in by_sentence.get(index, []) if a.speaker]
+        # Two attributions in one sentence are two statements, each its own words.
+        parts: list[tuple[attribution.Found | None, int, int]] = (
+            [(a, *_part(text, a)) for a in attrs]
+            if len(attrs) > 1 and all(a.sentence == index for a in attrs)
+            else [(attrs[0] if attrs else None, sentence.start, sentence.end)]
         )
+        for attr, start, end in parts:
+            speaker = verb = None
+            anonymous = False
+            if attr is not None:
+                verb, anonymous = attr.verb, attr.anonymous
+                speaker = resolver.resolve(attr.speaker, attr.pronoun, anonymous, index)
+            elif lead_in and sentence.paragraph == lead_in[2] + 1:
+                speaker, verb = lead_in[0], lead_in[1]
+            if speaker and sentence.text.rstrip().endswith(":"):
+                lead_in = (speaker, verb or "said", sentence.paragraph)
+            if not _is_statement(sentence.text):
+                continue
+            statements.append(
+                Candidate(
+                    text[start:end],
+                    start,
+                    end,
+                    speaker,
+                    verb if speaker else None,
+                    anonymous if speaker else False,
+                    0.0,
+                    cue=_span(attr.cue if attr and speaker else None),
+                    content_span=_span(attr.content if attr and speaker else None),
+                )
+            )
     # Scored together: the encoder works in batches and re-scores a share of the whole text.
     for cand, score in zip(
         statements, worthiness.scores([c.text for c in statements], vectors), strict=True
     ):
+        if cyrillic and (cand.speaker or any(ch.isdigit() for ch in cand.text)):
+            # The check-worthiness model reads English only: in Russian and Ukrainian text,
+            # what someone is reported to say, and any statement with a figure, is proposed.
+            score = max(score, threshold)
         if score >= threshold:
             cand.score = score
             found.append(cand)
-    numbers = grouping.group([c.text for c in found], [c.speaker for c in found])
+    numbers = grouping.group([c.text for c in found], [c.speaker for c in found], vectors)
     for cand, number in zip(found, numbers, strict=True):
         cand.group = f"g{number + 1}"
     return Analysis(len(split), found)
@@ -171,25 +231,11 @@ def _source_for(
     """The source record for a speaker, and whether it is new (one per name, reused)."""
     if not name:
         return None, False
-    sid = stable_id("s", name.lower())
+    # "The defence ministry" in one article and "the defence ministry" in another are one.
+    sid = stable_id("s", speakers.key(name))
     if sid in known:
         return known[sid], False
-    kind = SourceKind.unknown if anonymous else SourceKind.person
-    if any(
-        w in name.lower()
-        for w in (
-            "ministry",
-            "government",
-            "authorities",
-            "officials",
-            "office",
-            "police",
-            "army",
-            "department",
-            "agency",
-        )
-    ):
-        kind = SourceKind.organisation
+    kind = speakers.kind_of(name, anonymous)
     source = Source(id=sid, name=name, kind=kind, grade="F", anonymous=anonymous)
     known[sid] = source
     return source, True
@@ -254,6 +300,10 @@ def ingest(store: Store, archived: Archived) -> IngestResult:
                 # are prepared, so this costs no encoding).
                 _look_up(store, plans)
             store.tx_insert_document(doc, archived.raw)
+            if archived.capture is not None:
+                from verify.capture import table  # the WARC records the document came in
+
+                table.tx_keep(store, archived)
             for source in new_sources:
                 if not store.conn.execute(
                     "SELECT 1 FROM sources WHERE id = ?", (source.id,)
@@ -270,11 +320,12 @@ def ingest(store: Store, archived: Archived) -> IngestResult:
 
 
 def _look_up(store: Store, plans: list[_Planned]) -> None:
-    """Which claim, in the casebook or earlier in the document, each group repeats."""
+    """Which claim, in the casebook or earlier in the document, each group repeats, or which
+    claim of the casebook it gives another account of."""
     fresh: list[tuple[str, _Planned]] = []
     for plan in plans:
         text = plan.members[0].text
-        found = store.similar(text, top=1)
+        found = store.similar(text, top=OTHER_CLAIMS)
         plan.target = plan.join = None
         if found and found[0].similarity >= DUPLICATE_SIMILARITY:
             plan.target = found[0].claim_id
@@ -289,7 +340,26 @@ def _look_up(store: Store, plans: list[_Planned]) -> None:
             None,
         )
         if plan.join is None:
-            fresh.append((query, plan))
+            plan.target = _same_event(store, plan.members[0], found)
+            if plan.target is None:
+                fresh.append((query, plan))
+
+
+def _same_event(store: Store, cand: Candidate, found: list[match.Match]) -> str | None:
+    """An earlier claim (from another document) that `cand` is another speaker's account of:
+    the marks and cosines of grouping within a document, with the claim's first account."""
+    if cand.speaker is None:
+        return None
+    for near in found:
+        kind = grouping.mark(near.text, cand.text, nearest=False)
+        if kind is None or near.meaning < grouping.least_cosine(kind):
+            continue
+        claim = store.get_claim(near.claim_id)
+        if claim.status == ClaimStatus.dropped or "merged_into" in claim.extra:
+            continue
+        if claim.claimant and not grouping.same_speaker(claim.claimant, cand.speaker):
+            return claim.id
+    return None
 
 
 def _last_event(store: Store) -> int:

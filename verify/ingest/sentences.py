@@ -12,6 +12,9 @@ from functools import lru_cache
 
 import pysbd
 
+from verify.lang import language
+from verify.lang import sentences as cyrillic_sentences
+
 _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
@@ -41,8 +44,13 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 def split(text: str) -> list[Sentence]:
     out: list[Sentence] = []
+    cyrillic = language(text) in ("ru", "uk")
     for number, (pstart, pend) in enumerate(paragraphs(text)):
         para = text[pstart:pend]
+        if cyrillic:  # Russian and Ukrainian prose: verify.lang's splitter
+            for a, b in cyrillic_sentences.spans(para):
+                out.append(Sentence(para[a:b], pstart + a, pstart + b, number))
+            continue
         cursor = 0
         for span in _segmenter().segment(para):
             piece = span.sent

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC
 
 from verify import grading, history
 from verify.ids import ID_PATTERN
+from verify.lang.labels import account_labels
 from verify.models import Claim, Document, Evidence, Settings, Source
 from verify.store import Store
 from verify.textsafe import clean
@@ -112,11 +114,15 @@ def _citation(ctx: _Context, ev: Evidence) -> str:
         parts.append(f"quote {status}")
     if ev.url:
         parts.append(inline(ev.url))
-    if ev.file_name:
-        doc = ctx.documents.get(ev.document_id or "")
-        kind = f" ({inline(doc.media_type)})" if doc else ""
-        parts.append(f"file {inline(ev.file_name)}{kind}")
+    if ev.file_name and ev.document_id:
+        parts.append(f"sha256 {code(ev.document_id[:12])}")
     return ", ".join(parts)
+
+
+def _file_named(ctx: _Context, ev: Evidence) -> str:
+    doc = ctx.documents.get(ev.document_id or "")
+    kind = f" ({inline(doc.media_type)})" if doc else ""
+    return f"{inline(ev.file_name)}{kind}"
 
 
 def _evidence_counts(claim: Claim, account_id: str) -> tuple[int, int]:
@@ -170,13 +176,17 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
         rows = {
             "Source": [_source_name(ctx, a.source_id) for a in claim.accounts],
             "Statement": [inline(a.statement) for a in claim.accounts],
+            "Language": [
+                label or "" for label in account_labels([a.statement for a in claim.accounts])
+            ],
             "Assessment": [a.assessment.value for a in claim.accounts],
             "Evidence for / against": [
                 "{} / {}".format(*_evidence_counts(claim, a.id)) for a in claim.accounts
             ],
         }
         for name, cells in rows.items():
-            out.append(f"| {name} | " + " | ".join(cells) + " |")
+            if any(cells) or name != "Language":  # no language row for English alone
+                out.append(f"| {name} | " + " | ".join(cells) + " |")
         out.append("")
 
     if claim.evidence:
@@ -189,6 +199,9 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
             if ev.selector is not None:
                 body = f"“{ev.selector.quote.exact}”"
             line = f"{i}. **{grade}** {ev.kind.value}"
+            if ev.file_name:
+                # The file is what the item is: its name and type lead, its hash follows.
+                line += f" {_file_named(ctx, ev)}"
             if src is not None:
                 line += f" from {inline(src.name)}"
             line += f": {inline(body)}" if body else ""
@@ -206,29 +219,27 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
             out.append(line)
         out.append("")
 
+    out += _captures(ctx, claim, h)
+
     if len(claim.accounts) > 1 and claim.evidence:
         result = grading.ach(claim, ctx.sources)
         out += [f"{h}# Competing accounts weighed", ""]
-        out.append("| Account | Weighted inconsistency |")
+        out.append("| Account | Weighted inconsistency (evidence against; 0 = none) |")
         out.append("|---|---|")
         for i, acc in enumerate(claim.accounts, 1):
             src = ctx.sources.get(acc.source_id or "")
             who = f" ({inline(src.name)})" if src else ""
-            out.append(f"| Account {i}{who} | {result.scores[acc.id]:.2f} |")
+            out.append(f"| Account {i}{who} | {result.against(acc.id):.2f} |")
         out.append("")
         undiagnostic = sum(1 for r in result.rows if not r.diagnostic)
-        if result.suggested is not None:
-            n = [a.id for a in claim.accounts].index(result.suggested) + 1
-            out.append(f"Least inconsistent: Account {n} (a suggestion, not a verdict).")
-        else:
-            out.append("No account stands out as least inconsistent.")
+        out.append(grading.ach_summary(result))
         if undiagnostic:
             out += [
                 "",
                 f"{undiagnostic} evidence item(s) rate every account alike "
                 "and do not help choose between them.",
             ]
-        out.append("")
+        out += ["", grading.weights_explained(), ""]
 
     if claim.verdict is not None:
         out += [f"{h}# Rationale", ""]
@@ -252,6 +263,29 @@ def _claim_section(ctx: _Context, claim: Claim, level: int) -> list[str]:
             out.append(f"| {when} | {inline(event.actor)} | {inline(what)} |")
         out.append("")
     return out
+
+
+def _captures(ctx: _Context, claim: Claim, h: str) -> list[str]:
+    """The web captures the claim cites, with what a reader needs to re-check each one."""
+    from verify.capture import table
+
+    found = table.for_documents(ctx.store.conn, table.cited_documents(claim))
+    if not found:
+        return []
+    out = [f"{h}# Sources as captured", ""]
+    out += ["| Address | Captured (UTC) | WARC record | Payload sha256 |", "|---|---|---|---|"]
+    for c in found:
+        when = c.captured.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        out.append(
+            f"| {inline(c.url)} | {when} | {code(c.response_record)} | {code(c.payload_sha256)} |"
+        )
+    return [*out, "", REPLICATE.format(claim.id), ""]
+
+
+REPLICATE = (
+    "To re-check: `verify export --format wacz --claim {} -o claim.wacz`, find each record by "
+    "its id in `archive/data.warc.gz` and take the sha256 of its payload."
+)
 
 
 def claim_report(store: Store, claim: Claim) -> str:

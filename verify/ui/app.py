@@ -6,109 +6,40 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 import platformdirs
-from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual import on
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
-from verify import actions, grading, history, listfilter, paths
-from verify import evidence as evidence_core
-from verify.errors import StaleWriteError, VerifyError
-from verify.evidence import EvidenceDraft
-from verify.ids import new_id
+from verify import history, listfilter, paths
+from verify.errors import VerifyError
 from verify.listfilter import ListFilter
-from verify.models import Claim, Event, Evidence, EvidenceKind, Source, utcnow
+from verify.models import Claim, Event, Source, utcnow
 from verify.store import Clock, Store, search_text
-from verify.textsafe import clean
-from verify.ui import navigation
+from verify.ui import claim_edits, commands, navigation
 from verify.ui import state as ui_state
+from verify.ui.bindings import BINDINGS, HINT_KEYS
 from verify.ui.claim_list import ClaimList, ClaimRows
 from verify.ui.claim_view import ClaimContext, ClaimView
-from verify.ui.dialogs import (
-    AccountDialog,
-    ConfirmDialog,
-    GradeDialog,
-    Grading,
-    NewAccount,
-    NewClaim,
-    NewClaimDialog,
-    TextDialog,
-    VerdictDialog,
-)
-from verify.ui.evidence_screen import EvidenceScreen
+from verify.ui.failures import GuardedApp, reported
 from verify.ui.safe import plain
 from verify.ui.screens import AchScreen, DocumentScreen, HelpScreen
 
 THEMES = ("textual-dark", "textual-light")
-HINT_KEYS = ("verdict", "rationale", "account", "evidence", "checked", "undo")
-"""Bindings the claim pane's hints name; they show the reviewer's own keys."""
 MATCH_THRESHOLD = 0.5
 """Wordings less alike than this are more often different claims than the same one."""
 
 
-class VerifyApp(App[int]):
+class VerifyApp(GuardedApp):
     CSS_PATH = "app.tcss"
     TITLE = "verify"
 
-    # Quit and help first: a narrow footer shows the first keys, and these must stay visible.
-    BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark", "help", "Help", id="help", key_display="?"),
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            id="filter",
-            key_display="/",
-            tooltip="Type to rank claims; Enter applies, Esc clears",
-        ),
-        Binding("v", "verdict", "Verdict", id="verdict", tooltip="One key per label"),
-        Binding("r", "rationale", "Rationale", id="rationale"),
-        Binding("a", "add_account", "Account", id="account", tooltip="Add who says what"),
-        Binding(
-            "e",
-            "evidence",
-            "Evidence",
-            id="evidence",
-            tooltip="Passage, URL, file or note, with stances",
-        ),
-        Binding(
-            "g", "grade", "Grade", id="grade", tooltip="Grade sources A–F, assess each account"
-        ),
-        Binding("n", "new_claim", "New", id="new_claim"),
-        Binding(
-            "x",
-            "correct",
-            "Edit",
-            id="correct",
-            tooltip="Edit or delete the claim, an account, evidence or a source; merge sources",
-        ),
-        Binding("d", "documents", "Docs", id="documents", tooltip="Archived documents"),
-        Binding(
-            "f", "search", "Search", id="search", tooltip="Full text: documents, claims, notes"
-        ),
-        Binding(
-            "c",
-            "checked",
-            "Checked?",
-            id="checked",
-            show=False,
-            tooltip="Jump to the claim this one looks like; offer to merge into it",
-        ),
-        Binding("m", "ach", "Matrix", id="ach", tooltip="Evidence × accounts (ACH)"),
-        Binding("t", "triage", "Triage", id="triage", tooltip="Accept, drop or merge proposed"),
-        Binding("u", "undo", "Undo", id="undo"),
-        Binding("ctrl+r", "redo", "Redo", id="redo"),
-        Binding("ctrl+t", "toggle_theme", "Theme", id="theme", show=False, tooltip="Dark or light"),
-        Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False),
-    ]
+    BINDINGS = BINDINGS
 
     def __init__(
         self,
@@ -134,56 +65,6 @@ class VerifyApp(App[int]):
         self._data_version = self.store.data_version()
         self._save_timer: object | None = None
         self._detail_timer: object | None = None
-        self._new_sources: list[Source] = []
-        """A source named in the evidence dialog, saved with the item it came with."""
-
-    async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
-        # Key bindings and `action_*` calls: a failure is reported, not fatal (Textual would
-        # stop the failing widget's message loop and then the app).
-        try:
-            return await super()._dispatch_action(namespace, action_name, params)
-        except Exception as error:
-            if not getattr(self, "_actions_guarded", False):
-                raise
-            self._report_failure(error)
-            return True
-
-    def _handle_exception(self, error: Exception) -> None:
-        # Dialog callbacks, palette commands and workers land here when they fail.
-        if not getattr(self, "_actions_guarded", False) or not isinstance(error, Exception):
-            super()._handle_exception(error)
-            return
-        self._report_failure(error)
-
-    def _report_failure(self, error: Exception) -> None:
-        """The one place a failed action becomes a message: the reviewer keeps working, and
-        each save is one transaction, so the failed action changed nothing."""
-        self.log.error(repr(error))
-        first = (clean(str(error)).strip().splitlines() or [""])[0][:200]
-        hint = ""
-        if isinstance(error, (ValueError, sqlite3.DatabaseError)):
-            hint = "; `verify check` names any damage"
-        self.notify(
-            escape(f"Not done: {type(error).__name__}: {first}{hint}"),
-            title="Error",
-            severity="error",
-            timeout=10,
-        )
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        """Every notification, from any screen, passes here: messages often quote a casebook
-        or a server, so control codes go before the terminal sees them."""
-        super().notify(
-            clean(message), title=plain(title), severity=severity, timeout=timeout, markup=markup
-        )
 
     # -- layout --------------------------------------------------------------------------
 
@@ -221,7 +102,7 @@ class VerifyApp(App[int]):
         self._show_current()
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self._check_outside_changes)
-        self._actions_guarded = True
+        self.guarding = True
 
     def key(self, binding_id: str) -> str:
         """The key bound to `binding_id` now (after the reviewer's keymap), as hints show it."""
@@ -280,13 +161,22 @@ class VerifyApp(App[int]):
         return ClaimContext(claim, self.store.settings(), sources, documents, matches, keys)
 
     def _already_checked(self, claim: Claim) -> list[tuple[str, float, str, str | None]]:
-        """Earlier claims in this casebook that look like this one, best first."""
-        found = self.store.similar(claim.text, top=3, exclude=claim.id)
+        """Earlier claims in this casebook that look like this one, best first.
+
+        Dropped and merged claims are not earlier checks: offering to merge into one would
+        hide this claim behind a claim nobody works on.
+        """
+        found = [
+            m
+            for m in self.store.similar(claim.text, top=10, exclude=claim.id)
+            if m.similarity >= MATCH_THRESHOLD
+        ]
+        rows = self.store.summaries_for([m.claim_id for m in found])
         return [
             (m.claim_id, 100 * m.similarity, m.text, m.verdict)
             for m in found
-            if m.similarity >= MATCH_THRESHOLD
-        ]
+            if m.claim_id in rows and rows[m.claim_id].status != "dropped"
+        ][:3]
 
     def _show_current(self) -> None:
         current = self.claim_list.current
@@ -304,6 +194,7 @@ class VerifyApp(App[int]):
         self.claim_view.show(self.ctx)
 
     @on(ClaimList.Highlighted)
+    @reported
     def _highlighted(self, event: ClaimList.Highlighted) -> None:
         typing = self.focused is self.filter_input
         if not typing and (self.ctx is None or self.ctx.claim.id != event.claim_id):
@@ -361,6 +252,7 @@ class VerifyApp(App[int]):
         self.rows.set_filter(listfilter.select(self.store.conn, self._filter_index, query))
 
     @on(Input.Changed, "#filter")
+    @reported
     def _filter_changed(self, event: Input.Changed) -> None:
         self._apply_filter(event.value)
         claim_list = self.claim_list
@@ -374,9 +266,11 @@ class VerifyApp(App[int]):
         self._remember_soon()
 
     @on(Input.Submitted, "#filter")
+    @reported
     def _filter_submitted(self) -> None:
         self.claim_list.focus()
 
+    @reported
     def on_key(self, event: object) -> None:
         key = getattr(event, "key", None)
         filter_input = self.filter_input
@@ -384,13 +278,7 @@ class VerifyApp(App[int]):
             filter_input.value = ""
             self.claim_list.focus()
 
-    # -- editing -------------------------------------------------------------------------
-
-    def _require_claim(self) -> Claim | None:
-        if self.ctx is None:
-            self.notify("No claim selected", severity="warning")
-            return None
-        return self.ctx.claim
+    # -- editing: each action is one saved change (verify/ui/claim_edits.py) --------------
 
     def edit(
         self,
@@ -399,212 +287,25 @@ class VerifyApp(App[int]):
         sources: Iterable[Source] = (),
     ) -> Claim | None:
         """Apply one reviewer action to the shown claim and save it at once."""
-        claim = self._require_claim()
-        if claim is None:
-            return None
-        try:
-            changed = change(claim)
-            new = self.store.save_claim_with_sources(changed, list(sources), action)
-        except StaleWriteError as exc:
-            # Someone else saved first: show theirs, keep nothing of ours silently.
-            self.notify(escape(str(exc)), title="Not saved", severity="error", timeout=8)
-            self.refresh_all(keep=claim.id)
-            return None
-        except (VerifyError, sqlite3.DatabaseError) as exc:
-            self.notify(escape(str(exc)), severity="error")
-            return None
-        self.refresh_all(keep=new.id, changed=new)
-        return new
+        return claim_edits.edit(self, change, action, sources)
 
     def action_verdict(self) -> None:
-        claim = self._require_claim()
-        if claim is None:
-            return
-        current = claim.verdict.label if claim.verdict else None
-
-        def chosen(label: str | None) -> None:
-            if label is None:
-                return
-            ctx = self.ctx
-            if ctx is None:
-                return
-            if grading.needs_confirmation(ctx.claim, label, ctx.sources):
-                n = grading.independent_sources(ctx.claim, ctx.sources)
-
-                def confirmed(yes: bool | None) -> None:
-                    if yes:
-                        self._set_verdict(label, thin=True)
-
-                self.push_screen(
-                    ConfirmDialog(
-                        f"The evidence rests on {n} independent source(s); two are expected "
-                        f"before a verdict of {label!r}. Set it anyway? This is recorded."
-                    ),
-                    confirmed,
-                )
-            else:
-                self._set_verdict(label, thin=False)
-
-        self.push_screen(VerdictDialog(self.store.settings().scale, current), chosen)
-
-    def _set_verdict(self, label: str, thin: bool) -> None:
-        settings = self.store.settings()
-        new = self.edit(
-            lambda c: actions.set_verdict(
-                c,
-                settings,
-                label,
-                reviewer=self.store.actor,
-                at=self.store.clock(),
-                thin_confirmed=thin,
-            ),
-            "claim.verdict",
-        )
-        if new is not None:
-            self.notify(f"Verdict: {label}")
+        claim_edits.verdict(self)
 
     def action_rationale(self) -> None:
-        claim = self._require_claim()
-        if claim is None:
-            return
-        if claim.verdict is None:
-            self.notify("Set a verdict first (v)", severity="warning")
-            return
-
-        def done(text: str | None) -> None:
-            if text is not None:
-                self.edit(
-                    lambda c: actions.set_rationale(
-                        c, text, reviewer=self.store.actor, at=self.store.clock()
-                    ),
-                    "claim.rationale",
-                )
-
-        self.push_screen(TextDialog("Rationale", claim.verdict.rationale), done)
+        claim_edits.rationale(self)
 
     def action_add_account(self) -> None:
-        if self._require_claim() is None:
-            return
-
-        def done(result: NewAccount | None) -> None:
-            if result is None:
-                return
-            sources: list[Source] = []
-            source_id = result.source_id
-            if source_id is None and result.source_name:
-                source = Source(id=new_id("s"), name=result.source_name, grade=result.grade)  # type: ignore[arg-type]
-                sources.append(source)
-                source_id = source.id
-            elif source_id is not None:
-                known = self.store.get_source(source_id)
-                if known.grade != result.grade:
-                    sources.append(known.model_copy(update={"grade": result.grade}))
-            self.edit(
-                lambda c: actions.add_account(c, result.statement, source_id),
-                "account.add",
-                sources,
-            )
-
-        self.push_screen(AccountDialog(self.store.sources()), done)
+        claim_edits.add_account(self)
 
     def action_grade(self) -> None:
-        ctx = self.ctx
-        if ctx is None:
-            self.notify("No claim selected", severity="warning")
-            return
-        ids = [a.source_id for a in ctx.claim.accounts] + [e.source_id for e in ctx.claim.evidence]
-        seen: list[Source] = []
-        for sid in ids:
-            if sid and sid in ctx.sources and ctx.sources[sid] not in seen:
-                seen.append(ctx.sources[sid])
-
-        def done(result: Grading | None) -> None:
-            if result is None or not (result.grades or result.assessments):
-                return
-            regraded = [
-                ctx.sources[sid].model_copy(update={"grade": g}) for sid, g in result.grades.items()
-            ]
-
-            def assess(claim: Claim) -> Claim:
-                for account_id, assessment in result.assessments.items():
-                    claim = actions.set_assessment(claim, account_id, assessment)
-                return claim
-
-            # Grades and assessments land together, as one action.
-            if self.edit(assess, "claim.grade", regraded) is not None:
-                self.notify(
-                    f"Saved {len(regraded)} grade(s), {len(result.assessments)} assessment(s)"
-                )
-
-        self.push_screen(GradeDialog(seen, list(ctx.claim.accounts)), done)
+        claim_edits.grade(self)
 
     def action_evidence(self) -> None:
-        claim = self._require_claim()
-        if claim is None:
-            return
-
-        def done(draft: EvidenceDraft | None) -> None:
-            if draft is not None:
-                self._attach_evidence(draft)
-
-        self.push_screen(EvidenceScreen(claim, self.store.documents(), self.store.sources()), done)
-
-    def _attach_evidence(self, draft: EvidenceDraft) -> None:
-        if draft.new_source_name:
-            # The new source is saved with the item, in the same action.
-            self._new_sources = [Source(id=new_id("s"), name=draft.new_source_name)]
-            draft.source_id = self._new_sources[0].id
-        else:
-            self._new_sources = []
-        if draft.kind in (EvidenceKind.url, EvidenceKind.file):
-            # Fetching a page or reading a large file must not freeze the screen.
-            self.notify("Archiving the evidence…")
-            self._archive_in_background(draft)
-            return
-        self._save_evidence(draft, self.store)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="evidence")
-    def _archive_in_background(self, draft: EvidenceDraft) -> None:
-        # SQLite connections belong to their thread: this one opens its own.
-        try:
-            with Store.open(
-                self.casebook_path, actor=self.store.actor, clock=self.store.clock
-            ) as store:
-                item = evidence_core.from_draft(store, draft)
-        except VerifyError as exc:
-            self.call_from_thread(self.notify, escape(str(exc)), severity="error")
-            return
-        self.call_from_thread(self._save_built_evidence, item, draft.kind.value)
-
-    def _save_evidence(self, draft: EvidenceDraft, store: Store) -> None:
-        try:
-            item = evidence_core.from_draft(store, draft)
-        except VerifyError as exc:
-            self.notify(escape(str(exc)), severity="error")
-            return
-        self._save_built_evidence(item, draft.kind.value)
-
-    def _save_built_evidence(self, item: Evidence, kind: str) -> None:
-        sources, self._new_sources = self._new_sources, []
-        new = self.edit(lambda c: actions.add_evidence(c, item), "evidence.add", sources)
-        if new is not None:
-            self.notify(f"Attached {kind} evidence")
+        claim_edits.evidence(self)
 
     def action_new_claim(self) -> None:
-        def done(result: NewClaim | None) -> None:
-            if result is None:
-                return
-            try:
-                claim = actions.new_claim(
-                    result.text, at=self.store.clock(), claimant=result.claimant, date=result.date
-                )
-                self.store.add_claim(claim)
-            except (VerifyError, ValueError) as exc:
-                self.notify(escape(str(exc).splitlines()[0]), severity="error")
-                return
-            self.refresh_all(keep=claim.id)
-
-        self.push_screen(NewClaimDialog(), done)
+        claim_edits.new_claim(self)
 
     def action_documents(self) -> None:
         claim = self.ctx.claim if self.ctx else None
@@ -627,7 +328,12 @@ class VerifyApp(App[int]):
         if ctx is None:
             self.notify("No claim selected", severity="warning")
             return
-        self.push_screen(AchScreen(ctx.claim, ctx.sources))
+        self.push_screen(AchScreen(ctx.claim, ctx.sources, ctx.documents, self.key("evidence")))
+
+    def action_media(self) -> None:
+        from verify.ui.media_screen import open_media
+
+        open_media(self)
 
     def action_triage(self) -> None:
         from verify.ui.triage import TriageScreen
@@ -672,76 +378,14 @@ class VerifyApp(App[int]):
                 keys.append((key, b.description, b.tooltip))
         self.push_screen(HelpScreen(keys))
 
-    # -- exports (command palette) -------------------------------------------------------
+    # -- command palette (verify/ui/commands.py) -----------------------------------------
 
     def export(self, fmt: str) -> None:
-        from verify.cli import write_output
-        from verify.report import claimreview, markdown
-
-        stem = self.casebook_path.stem
-        try:
-            if fmt == "md":
-                dest = self.casebook_path.with_name(f"{stem}-report.md")
-                text = markdown.casebook_report(self.store)
-            else:
-                dest = self.casebook_path.with_name(f"{stem}-claimreview.json")
-                claims = list(self.store.iter_claims())
-                docs = {d.id: d for d in self.store.documents()}
-                text = claimreview.export_text(
-                    claims,
-                    self.store.settings(),
-                    docs,
-                    lambda m: self.notify(m, severity="warning", markup=False),
-                )
-            write_output(text, str(dest))
-        except VerifyError as exc:
-            self.notify(escape(str(exc)), severity="error")
-            return
-        self.notify(escape(f"Wrote {dest}"), title="Exported", timeout=10)
+        commands.export(self, fmt)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for command in self._commands():
-            yield command._replace(callback=self._guarded(command.callback))
-
-    def _guarded(self, callback: Callable[[], Any]) -> Callable[[], None]:
-        """A palette command whose failure is reported like any other action's."""
-
-        def run() -> None:
-            try:
-                callback()
-            except Exception as error:
-                self._report_failure(error)
-
-        return run
-
-    def _commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand(
-            "Export markdown report", "The whole casebook, for editors", lambda: self.export("md")
-        )
-        yield SystemCommand(
-            "Export ClaimReview JSON-LD",
-            "Every decided claim, for publishing",
-            lambda: self.export("claimreview"),
-        )
-        yield SystemCommand(
-            "Set verdict", "Choose a label for the selected claim", self.action_verdict
-        )
-        yield SystemCommand("Attach evidence", "Passage, URL, file or note", self.action_evidence)
-        yield SystemCommand("Add account", "Who says what", self.action_add_account)
-        yield SystemCommand("Grade sources", "Admiralty reliability A–F", self.action_grade)
-        yield SystemCommand(
-            "Competing accounts matrix", "Evidence × accounts (ACH)", self.action_ach
-        )
-        yield SystemCommand(
-            "Archived documents", "Read sources with anchors highlighted", self.action_documents
-        )
-        yield SystemCommand(
-            "Triage proposed claims", "Accept, drop or merge what ingest found", self.action_triage
-        )
-        yield SystemCommand("Undo", "Undo the last change", self.action_undo)
-        yield SystemCommand("Redo", "Redo the last undone change", self.action_redo)
-        yield SystemCommand("Toggle dark/light theme", "Switch theme", self.action_toggle_theme)
+        yield from commands.palette(self)
 
 
 def make_app(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rich import box
@@ -9,9 +10,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
 from verify import grading
+from verify.lang.labels import account_labels
 from verify.models import Claim, Document, Evidence, Settings, Source
 from verify.ui.claim_list import VERDICT_STYLE
 from verify.ui.safe import line, literal, plain
@@ -37,10 +40,20 @@ class ClaimContext:
         return self.keys.get(binding_id, default)
 
 
+GRADE_STYLE = {
+    "A": "bold $text-success on $success-muted",
+    "B": "bold $text-success on $success-muted",
+    "C": "bold $text-warning on $warning-muted",
+    "D": "bold $text-warning on $warning-muted",
+    "E": "bold $text-error on $error-muted",
+    "F": "bold $text-secondary on $secondary-muted",
+}
+"""Source grade badges in the theme's own colours, reliable to unreliable; F cannot be judged."""
+
 STANCE_STYLE = {"++": "bold green", "+": "green", "−": "red", "−−": "bold red"}
 
 
-def evidence_title(ev: Evidence, ctx: ClaimContext) -> Text:
+def evidence_title(ev: Evidence, documents: Mapping[str, Document]) -> Text:
     """What an item is, in words: the quote, or the file's name and type, the URL, the note."""
     text = Text()
     if ev.selector is not None:
@@ -50,7 +63,7 @@ def evidence_title(ev: Evidence, ctx: ClaimContext) -> Text:
             status = f"fuzzy {ev.selector.score:.0f}%"
         text.append(f" [{status}]", style="dim" if status == "exact" else "yellow")
         return text
-    doc = ctx.documents.get(ev.document_id or "")
+    doc = documents.get(ev.document_id or "")
     if ev.kind.value == "file":
         kind = doc.media_type if doc else "file"
         text.append("file ", style="dim")
@@ -84,7 +97,7 @@ def evidence_table(ctx: ClaimContext) -> Table:
             cells.append(Text(mark, style=STANCE_STYLE.get(mark, "dim")))
         src = ctx.sources.get(ev.source_id or "")
         cells.append(Text(grading.grade_code(src.grade if src else None, ev.credibility)))
-        cells.append(evidence_title(ev, ctx))
+        cells.append(evidence_title(ev, ctx.documents))
         table.add_row(*cells)
     return table
 
@@ -100,14 +113,21 @@ class AccountColumn(Vertical):
     def compose(self) -> ComposeResult:
         acc = self.ctx.claim.accounts[self.index]
         src = self.ctx.sources.get(acc.source_id or "")
-        head = Text(f"{self.index + 1}. ", style="bold")
+        number = (f"{self.index + 1}. ", "bold")
         if src is not None:
             # The grade first: it stays on the header's first line however the name wraps.
-            head.append(f" {src.grade} ", style="bold reverse")
-            head.append(" ")
-            head.append_text(line(src.name, 60, style="bold"))
+            # Theme colours, not reverse video: reverse turns the light theme's cell black.
+            head = Content.assemble(
+                number,
+                (f" {src.grade} ", GRADE_STYLE.get(src.grade, GRADE_STYLE["F"])),
+                " ",
+                (plain(src.name, 60), "bold"),  # Content from a str is plain text, not markup
+            )
         else:
-            head.append("unattributed", style="italic")
+            head = Content.assemble(number, ("unattributed", "italic"))
+        label = account_labels([a.statement for a in self.ctx.claim.accounts])[self.index]
+        if label:
+            head = Content.assemble(head, (f"  {label}", "italic dim"))
         yield Static(head, classes="account-head")
         body = literal(acc.statement)
         body.append(f"  {acc.assessment.value}", style="italic dim")

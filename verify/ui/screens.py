@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 
 from verify import grading
 from verify.models import Claim, Document, Source
+from verify.ui.claim_view import evidence_title
 from verify.ui.document_area import DocumentArea
 from verify.ui.evidence_screen import anchors_for
 from verify.ui.safe import line, plain
@@ -105,14 +106,23 @@ class DocumentScreen(ModalScreen[None]):
 
 
 class AchScreen(ModalScreen[None]):
-    """Evidence × accounts, the weighted inconsistency per account, and diagnosticity."""
+    """Evidence × accounts, the weighted evidence against each account, and diagnosticity."""
 
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="dialog.close")]
 
-    def __init__(self, claim: Claim, sources: dict[str, Source]) -> None:
+    def __init__(
+        self,
+        claim: Claim,
+        sources: dict[str, Source],
+        documents: dict[str, Document],
+        evidence_key: str = "e",
+    ) -> None:
         super().__init__()
         self.claim = claim
         self.sources = sources
+        self.documents = documents
+        self.evidence_key = evidence_key
+        """The key that attaches evidence now, after the reviewer's keymap."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog full", id="ach-dialog"):
@@ -125,22 +135,29 @@ class AchScreen(ModalScreen[None]):
         claim = self.claim
         result = grading.ach(claim, self.sources)
         table = self.query_one("#ach-table", DataTable)
+        # Every account's column in view at 80 columns: names shorten before the table
+        # scrolls sideways, and the evidence column takes what is left.
+        inner = self.app.size.width - 6  # the border, padding and a scrollbar
+        name_width = 18 if inner - 12 * len(claim.accounts) >= 60 else 9
+        columns = 2 + len(claim.accounts)
+        evidence_width = inner - 2 * (columns + 1) - 5 - 10 - name_width * len(claim.accounts)
+        evidence_width = max(16, min(60, evidence_width))
         # Cells are Text: DataTable would parse plain strings as markup.
-        table.add_column(Text("Evidence"), key="evidence")
+        table.add_column(Text("Evidence"), key="evidence", width=evidence_width)
         table.add_column(Text("Grade"), key="grade")
         for i, acc in enumerate(claim.accounts, 1):
             src = self.sources.get(acc.source_id or "")
-            table.add_column(
-                Text(plain(f"{i}. {src.name if src else 'unattributed'}", 18)), key=acc.id
-            )
+            name = plain(f"{i}. {src.name if src else 'unattributed'}", name_width)
+            table.add_column(Text(name), key=acc.id, width=name_width)
         table.add_column(Text("Diagnostic"), key="diag")
         by_id = {e.id: e for e in claim.evidence}
         for row in result.rows:
             ev = by_id[row.evidence_id]
-            body = ev.selector.quote.exact if ev.selector else (ev.summary or ev.note or ev.url)
+            title = evidence_title(ev, self.documents)
+            title.truncate(evidence_width, overflow="ellipsis")
             src = self.sources.get(ev.source_id or "")
             cells: list[Text] = [
-                line(body, 40),
+                title,
                 Text(grading.grade_code(src.grade if src else None, ev.credibility)),
             ]
             for aid in result.accounts:
@@ -160,36 +177,33 @@ class AchScreen(ModalScreen[None]):
             )
             table.add_row(*cells, key=row.evidence_id)
         score_cells: list[Text] = [
-            Text("Evidence against (0 = none; lower = more)", style="bold"),
+            Text(
+                "Evidence against (0 = none; least is favoured)"
+                if evidence_width >= 46
+                else "Against (0 = none)",
+                style="bold",
+            ),
             Text(""),
         ]
-        score_cells += [Text(f"{result.scores[a]:.2f}", style="bold") for a in result.accounts]
+        for a in result.accounts:
+            style = "bold green" if a in result.least else "bold"
+            score_cells.append(Text(f"{result.against(a):.2f}", style=style))
         score_cells.append(Text(""))
         table.add_row(*score_cells, key="scores")
         summary = Text()
         if not claim.evidence:
-            summary.append("No evidence yet: press e on the main screen to attach some.")
-        elif result.suggested is not None:
-            n = result.accounts.index(result.suggested) + 1
-            summary.append(f"Least inconsistent: account {n}. ", style="bold")
-            summary.append("A suggestion from the ratings, not a verdict.", style="italic")
+            summary.append(
+                f"No evidence yet: press {self.evidence_key} on the main screen to attach some."
+            )
         else:
-            summary.append("No account stands out as least inconsistent.")
+            summary.append(grading.ach_summary(result), style="bold" if result.least else "")
         undiagnostic = sum(1 for r in result.rows if not r.diagnostic)
         if undiagnostic:
             summary.append(
                 f"\n{undiagnostic} item(s) rate every account alike: they do not help choose.",
                 style="dim",
             )
-        summary.append(
-            "\nEvidence against: each item strongly inconsistent with an account counts −2, "
-            "inconsistent −1, anything else 0, times its weight: source reliability "
-            + ", ".join(f"{g} {w:g}" for g, w in grading._SOURCE_WEIGHT.items())
-            + " × information credibility "
-            + ", ".join(f"{c} {w:g}" for c, w in grading._INFO_WEIGHT.items())
-            + ". ACH favours the account with the least evidence against it.",
-            style="dim",
-        )
+        summary.append("\n" + grading.weights_explained(), style="dim")
         self.query_one("#ach-summary", Static).update(summary)
 
 

