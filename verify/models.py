@@ -10,12 +10,19 @@ import os
 import re
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from verify.ids import ID_PATTERN
-from verify.textsafe import Data, Line, Text
+from verify.textsafe import clean_data, entering_line, entering_text
 
 # verify uses no pydantic plugins, and one installed beside it would see every casebook record
 # as it is validated; finding them also reads every installed package's metadata, a sixth of
@@ -28,6 +35,12 @@ SCHEMA_VERSION = 10
 FORMAT_VERSION = 1
 """Version of the portable JSON interchange format."""
 
+Text = Annotated[str, AfterValidator(entering_text)]
+"""An untrusted string that may hold paragraphs: controls and bidi overrides removed on entry."""
+Line = Annotated[str, AfterValidator(entering_line)]
+"""An untrusted one-line string (names, labels, addresses): cleaned, breaks made spaces."""
+Data = Annotated[dict[str, Any], AfterValidator(clean_data)]
+"""Free-form JSON kept from outside (an import's extra fields, history states), cleaned."""
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 

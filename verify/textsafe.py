@@ -1,17 +1,16 @@
 """Untrusted text made safe to show: no terminal control codes, no bidi overrides.
 
-Text is cleaned twice: once when it enters (the `Text`, `Line` and `Data` field types the
-models use, so every route in, whether an import, an ingest, a setting or an edit, goes
-through the same validator), and again at every output, for casebooks written before.
+Text is cleaned twice: once when it enters (the `Text`, `Line` and `Data` field types of
+verify.models validate with `entering_text`, `entering_line` and `clean_data`, so every route
+in, whether an import, an ingest, a setting or an edit, goes through the same validator), and
+again at every output, for casebooks written before.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any
-
-from pydantic import AfterValidator
+from typing import Any
 
 # C0 controls but tab and newline, DEL, C1 controls (U+009B is a one-byte CSI), and the
 # bidirectional overrides and isolates that can make text read differently than it is stored.
@@ -61,7 +60,7 @@ def clean_data(value: Any, _depth: int = 0) -> Any:
     return value
 
 
-def _clean_text(text: str) -> str:
+def entering_text(text: str) -> str:
     # Nearly all text is clean: one search decides, and clean text is returned as it is.
     if _SUSPECT.search(text) is None:
         return text
@@ -69,7 +68,7 @@ def _clean_text(text: str) -> str:
     return clean(text)
 
 
-def _clean_line(text: str) -> str:
+def entering_line(text: str) -> str:
     if _SUSPECT.search(text) is None and _BREAKS.search(text) is None:
         return text
     _refuse_surrogates(text)
@@ -80,14 +79,6 @@ def _refuse_surrogates(text: str) -> None:
     # Not text at all (no UTF-8 can hold it): refused here, where the field is named.
     if _SURROGATE.search(text):
         raise ValueError("holds an unpaired surrogate, which is not text")
-
-
-Text = Annotated[str, AfterValidator(_clean_text)]
-"""An untrusted string that may hold paragraphs: controls and bidi overrides removed on entry."""
-Line = Annotated[str, AfterValidator(_clean_line)]
-"""An untrusted one-line string (names, labels, addresses): cleaned, breaks made spaces."""
-Data = Annotated[dict[str, Any], AfterValidator(clean_data)]
-"""Free-form JSON kept from outside (an import's extra fields, history states), cleaned."""
 
 
 def inert(text: str) -> str:
