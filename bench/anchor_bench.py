@@ -3,7 +3,7 @@
     python bench/anchor_bench.py
 Budget: verify's anchoring takes at most 2x `fuzz.partial_ratio_alignment` on the same input.
 Then a 4,000-character quote that is nowhere in a 20 MB document, against one exact search
-(`str.find`) of it: the approximate search must stay within a few times that.
+(`str.find`) of it in the same run: the approximate search stays within 5x that.
 """
 
 from __future__ import annotations
@@ -70,16 +70,22 @@ def main() -> None:
 
 
 def absent_quote() -> None:
+    """Two 4,000-character quotes absent from 20 MB: one of letters the text hardly uses, one
+    of news-like words from the same chain (its pieces do occur here and there)."""
     rng = random.Random(5)
     doc = build_document(20_000_000, rng)
-    quote = "".join(rng.choice("QZXJKVW ") for _ in range(4000))
-    ours = median_seconds(lambda: locate(doc, TextQuote(exact=quote)), repeat=3)
-    ref = median_seconds(lambda: doc.find(quote), repeat=3)
-    found = locate(doc, TextQuote(exact=quote))
-    print(
-        f"absent    verify {ours * 1000:8.2f} ms   str.find {ref * 1000:8.2f} ms   "
-        f"ratio {ours / ref:.1f}   {found.status.value}"
-    )
+    letters = "".join(rng.choice("QZXJKVW ") for _ in range(4000))
+    words = build_document(4000, random.Random(11))
+    assert letters not in doc and words not in doc
+    for name, quote in (("letters", letters), ("words", words)):
+        # Both in one run, alternating, so a busy machine slows both alike.
+        ours = median_seconds(lambda q=quote: locate(doc, TextQuote(exact=q)), repeat=5)
+        ref = median_seconds(lambda q=quote: doc.find(q), repeat=5)
+        found = locate(doc, TextQuote(exact=quote))
+        print(
+            f"absent {name:7s} verify {ours * 1000:8.2f} ms   str.find {ref * 1000:8.2f} ms   "
+            f"ratio {ours / ref:.1f} (budget 5.0)   {found.status.value}"
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -73,6 +74,29 @@ def _hostile_book(path: Path, evil: str) -> None:
                 updated=NOW,
             )
         )
+    _plant_behind_the_models(path, evil)
+
+
+def _plant_behind_the_models(path: Path, evil: str) -> None:
+    """Put `evil` back where entry cleaning took it out, the way a casebook written by an
+    older verify holds it: output must be clean without relying on entry cleaning."""
+    conn = sqlite3.connect(path)
+    for claim_id, body in conn.execute("SELECT id, body FROM claims").fetchall():
+        data = json.loads(body)
+        data.update(text=f"Claim {evil}", claimant=evil, tags=[evil])
+        data["verdict"].update(label=evil, rationale=evil, reviewer=evil)
+        conn.execute(
+            "UPDATE claims SET body = ?, text = ?, verdict = ?, tags = ?, ref = ? WHERE id = ?",
+            (json.dumps(data), data["text"], evil, evil, evil, claim_id),
+        )
+    conn.execute("UPDATE sources SET name = ?", (evil,))
+    row = conn.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
+    settings_ = json.loads(row[0])
+    settings_.update(name=evil, publisher_name=evil)
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'settings'", (json.dumps(settings_),))
+    conn.execute("UPDATE events SET actor = ?", (evil,))
+    conn.commit()
+    conn.close()
 
 
 @ROUTES

@@ -4,6 +4,11 @@ A passage is stored as a TextQuote (exact text plus 32 characters either side) a
 TextPosition (character offsets). Re-anchoring tries the stored position, then an exact search,
 then an approximate search whose error budget is min(256, len/2), scoring each candidate by
 quote similarity (weight 50), prefix (20), suffix (20) and nearness to the stored position (2).
+
+The approximate search is seed-and-extend: pieces of the quote found verbatim (str.find) vote
+for where it starts, and only windows around the most-voted places are aligned with rapidfuzz,
+so its cost follows the quote and a few exact scans, not the document's length times the
+quote's.
 """
 
 from __future__ import annotations
@@ -19,7 +24,14 @@ CONTEXT_CHARS = 32
 MIN_QUOTE_SIMILARITY = 0.75
 """Below this, an approximate match is more likely a different passage than a misquote."""
 _MAX_CANDIDATES = 12
-_MAX_SEEDS = 10
+_PIECES = 8
+"""Seed pieces per quote, each searched verbatim (one scan of the document each)."""
+_GIVE_UP_AFTER = 4
+"""When this many pieces spanning the quote are all nowhere, the quote is taken as absent:
+a misquote would need a change inside every one of them."""
+_MIN_PIECE, _MAX_PIECE = 8, 64
+"""Seed lengths: shorter pieces hit everywhere and scan slowly; longer ones rarely survive
+a misquote intact."""
 _SEED_HIT_LIMIT = 200
 _FULL_PASS_CELLS = 400_000_000
 """A whole-document approximate pass costs about len(text) * len(quote); above this it is
@@ -111,27 +123,41 @@ def _all_occurrences(text: str, needle: str, limit: int = 1000) -> list[int]:
     return out
 
 
+def _piece_offsets(n: int, piece: int) -> list[int]:
+    """Where the seed pieces start: up to _PIECES, not overlapping, spread over the quote, in
+    an order whose first _GIVE_UP_AFTER already span it (0, 2, 4, 6, then 1, 3, 5, 7)."""
+    count = min(_PIECES, n // piece)
+    if count < 2:
+        return [0] if count == 1 else []
+    spread = [round(i * (n - piece) / (count - 1)) for i in range(count)]
+    return spread[0::2] + spread[1::2]
+
+
 def _seed_starts(text: str, exact: str) -> list[int]:
-    """Likely start offsets, voted for by short pieces of the quote found verbatim.
+    """Likely start offsets, voted for by pieces of the quote found verbatim (the seeds).
 
     A handful of pieces spread over the quote is enough: a misquote changes a few characters,
-    so most pieces survive, and each piece costs one scan of the document.
+    so most pieces survive. Each piece costs one scan of the document, so pieces are long
+    (a long needle lets the search skip ahead) and few, and when the first pieces, spanning
+    the whole quote, are all missing, the quote is not there: an absent quote costs a few
+    exact searches, however long the document.
     """
     n = len(exact)
-    piece = max(5, min(20, n // 10))
-    offsets = list(range(0, max(1, n - piece + 1), piece))
-    if len(offsets) > _MAX_SEEDS:
-        step = len(offsets) / _MAX_SEEDS
-        offsets = [offsets[int(i * step)] for i in range(_MAX_SEEDS)]
+    piece = max(_MIN_PIECE, min(_MAX_PIECE, n // _PIECES))
+    if piece >= n:
+        return []
     votes: dict[int, int] = {}
-    for off in offsets:
+    nowhere = 0
+    for tried, off in enumerate(_piece_offsets(n, piece), 1):
         hits = _all_occurrences(text, exact[off : off + piece], limit=_SEED_HIT_LIMIT + 1)
-        if len(hits) > _SEED_HIT_LIMIT:
-            continue  # a piece found everywhere ("of the ") says nothing about where
-        for hit in hits:
-            # Bucket nearby starts together: insertions and deletions shift them a little.
-            bucket = (hit - off) // 16
-            votes[bucket] = votes.get(bucket, 0) + 1
+        nowhere += not hits
+        if len(hits) <= _SEED_HIT_LIMIT:  # a piece found everywhere says nothing about where
+            for hit in hits:
+                # Bucket nearby starts together: insertions and deletions shift them a little.
+                bucket = (hit - off) // 16
+                votes[bucket] = votes.get(bucket, 0) + 1
+        if tried == _GIVE_UP_AFTER and nowhere == tried:
+            break
     if not votes:
         return []
     # Keep the places most pieces agree on; a stray hit of a common piece is not a candidate.
@@ -146,6 +172,15 @@ def _approximate(text: str, quote: TextQuote, hint: int | None) -> Anchor:
     n = len(exact)
     budget = min(256, n // 2)
     starts = _seed_starts(text, exact)
+    # A candidate the quote cannot be within budget of is dropped before the costly alignment:
+    # if the quote sits at [a, b) with distance d <= budget and the seeds put its start within
+    # budget + 16 of a, the text at [s, s + n) is within 2 * d + 2 * (budget + 16) of it.
+    reach = 4 * budget + 32
+    starts = [
+        s
+        for s in starts
+        if Levenshtein.distance(exact, text[s : s + n], score_cutoff=reach) <= reach
+    ]
     windows = [(max(0, s - budget - 16), min(len(text), s + n + budget + 16)) for s in starts]
     if not windows:
         # No verbatim piece at all: one full approximate pass over the text, if it is small.

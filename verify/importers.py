@@ -40,7 +40,7 @@ from verify.ids import stable_id
 from verify.inputs import read_input
 from verify.models import Claim, ClaimStatus, Settings, Verdict
 from verify.store import Store, dump_json
-from verify.textsafe import one_line
+from verify.textsafe import clean_line, one_line
 
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 """Whole-document formats (portable JSON, ClaimReview) are parsed in memory: at most this."""
@@ -179,11 +179,33 @@ def _reviewed_at(value: Any) -> datetime | None:
 def _label_for(settings: Settings, value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    wanted = re.sub(r"[\s_]+", "-", value.strip().lower())
+    wanted = re.sub(r"[\s_]+", "-", clean_line(value).strip().lower())
     for label in settings.scale:
         if wanted in (label.label, label.alternate_name.lower().replace(" ", "-")):
             return label.label
     return None
+
+
+def _label_by_value(settings: Settings, value: Any) -> str | None:
+    """The first label on the scale with this ClaimReview ratingValue (1 worst ... 5 best)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return next((r.label for r in settings.scale if r.rating_value == round(value)), None)
+
+
+def _verdict_label(settings: Settings, extra: dict[str, Any], where: str) -> str | None:
+    """The scale's label for a record's verdict, by name or by rating value; None when the
+    record has none. A verdict the scale does not have is refused, not stored as it came."""
+    given = extra.get("verdict")
+    label = _label_for(settings, given) or _label_by_value(settings, extra.get("rating_value"))
+    if label is None and given not in (None, ""):
+        labels = ", ".join(r.label for r in settings.scale)
+        raise VerifyError(
+            f"{where}: verdict {one_line(str(given), 40)!r} is not on the casebook's rating "
+            f"scale ({labels})"
+        )
+    extra.pop("rating_value", None)
+    return label
 
 
 def to_claim(rec: Record, settings: Settings, now: datetime) -> Claim:
@@ -196,10 +218,11 @@ def to_claim(rec: Record, settings: Settings, now: datetime) -> Claim:
     date = _claim_date(extra.get("date"))
     if date:
         extra.pop("date")
-    label = _label_for(settings, extra.get("verdict"))
+    where = f"record {one_line(rec.ref, 40)}" + (f" ({rec.where})" if rec.where else "")
+    label = _verdict_label(settings, extra, where)
     verdict = None
     if label is not None:
-        extra.pop("verdict")
+        extra.pop("verdict", None)
         rationale = extra.pop("rationale", "")
         reviewer = extra.pop("reviewer", "")
         verdict = Verdict(

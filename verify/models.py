@@ -12,9 +12,17 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from verify.ids import ID_PATTERN
+from verify.textsafe import clean_data, entering_line, entering_text
 
 # verify uses no pydantic plugins, and one installed beside it would see every casebook record
 # as it is validated; finding them also reads every installed package's metadata, a sixth of
@@ -27,6 +35,12 @@ SCHEMA_VERSION = 10
 FORMAT_VERSION = 1
 """Version of the portable JSON interchange format."""
 
+Text = Annotated[str, AfterValidator(entering_text)]
+"""An untrusted string that may hold paragraphs: controls and bidi overrides removed on entry."""
+Line = Annotated[str, AfterValidator(entering_line)]
+"""An untrusted one-line string (names, labels, addresses): cleaned, breaks made spaces."""
+Data = Annotated[dict[str, Any], AfterValidator(clean_data)]
+"""Free-form JSON kept from outside (an import's extra fields, history states), cleaned."""
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
@@ -45,18 +59,18 @@ class Model(BaseModel):
 
 class RatingLabel(Model):
     label: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
-    description: str
+    description: Line
     rating_value: int | None = Field(default=None, ge=1, le=5)
     """ClaimReview ratingValue (1 worst, 5 best); None when the label is off the truth scale."""
-    alternate_name: str
+    alternate_name: Line
     """ClaimReview alternateName: the label as readers see it."""
 
 
 class Settings(Model):
-    name: str = "Casebook"
-    publisher_name: str = ""
+    name: Line = "Casebook"
+    publisher_name: Line = ""
     """Shown as the ClaimReview author."""
-    publisher_url: str = ""
+    publisher_url: Line = ""
     """Base address of the desk's site; ClaimReview urls are built from it."""
     scale: list[RatingLabel]
 
@@ -79,27 +93,28 @@ Credibility = Annotated[int, Field(ge=1, le=6)]
 
 class Source(Model):
     id: Id
-    name: str
+    name: Line
     kind: SourceKind = SourceKind.unknown
     grade: SourceGrade = "F"
     """Admiralty reliability: A completely reliable ... E unreliable, F cannot be judged."""
-    publisher: str = ""
+    publisher: Line = ""
     """The organisation the source speaks for or publishes through; independence is judged on it."""
     anonymous: bool = False
-    notes: str = ""
+    notes: Text = ""
 
 
 class Document(Model):
     id: Sha256
     """sha256 of the raw bytes as retrieved: the document's identity."""
-    address: str = ""
-    title: str = ""
-    publisher: str = ""
+    address: Line = ""
+    title: Line = ""
+    publisher: Line = ""
     published: datetime | None = None
     retrieved: datetime
-    media_type: str = "text/plain"
+    media_type: Line = "text/plain"
     text: str
-    """Extracted text; every selector's offsets count characters of it."""
+    """Extracted text; every selector's offsets count characters of it. Kept as extracted (its
+    sha256 and every quote's offsets depend on each character); cleaned where it is shown."""
     text_sha256: Sha256
 
 
@@ -139,7 +154,7 @@ class Assessment(StrEnum):
 class Account(Model):
     id: Id
     source_id: Id | None = None
-    statement: str
+    statement: Text
     origin: Selector | None = None
     assessment: Assessment = Assessment.unresolved
 
@@ -164,14 +179,14 @@ class EvidenceKind(StrEnum):
 class Evidence(Model):
     id: Id
     kind: EvidenceKind
-    summary: str = ""
+    summary: Text = ""
     selector: Selector | None = None
     document_id: Sha256 | None = None
     """For URLs and files: the archived copy, so the evidence survives the page or file."""
-    url: str = ""
-    file_name: str = ""
+    url: Line = ""
+    file_name: Line = ""
     """For files: the original name, shown to people; never used to build a path."""
-    note: str = ""
+    note: Text = ""
     source_id: Id | None = None
     credibility: Credibility = 6
     """Admiralty information credibility: 1 confirmed ... 6 cannot be judged."""
@@ -188,9 +203,9 @@ class ClaimStatus(StrEnum):
 
 
 class Verdict(Model):
-    label: str
-    rationale: str = ""
-    reviewer: str = ""
+    label: Line
+    rationale: Text = ""
+    reviewer: Line = ""
     at: datetime
     thin_evidence_confirmed: bool = False
     """The reviewer confirmed a verdict despite fewer than two independent sources."""
@@ -214,21 +229,21 @@ def is_partial_date(value: str) -> bool:
 
 class Claim(Model):
     id: Id
-    ref: str = ""
+    ref: Line = ""
     """External id from an imported feed or archive."""
-    text: Annotated[str, StringConstraints(min_length=1)]
-    topic: str = ""
-    claimant: str = ""
+    text: Annotated[Text, StringConstraints(min_length=1)]
+    topic: Line = ""
+    claimant: Line = ""
     date: str = ""
     """When the claim was made, as precise as known (YYYY, YYYY-MM or YYYY-MM-DD)."""
     origin: Selector | None = None
-    tags: list[str] = Field(default_factory=list)
+    tags: list[Line] = Field(default_factory=list)
     checkworthiness: float | None = Field(default=None, ge=0, le=1)
     status: ClaimStatus = ClaimStatus.open
     verdict: Verdict | None = None
     accounts: list[Account] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
-    extra: dict[str, Any] = Field(default_factory=dict)
+    extra: Data = Field(default_factory=dict)
     """Fields kept verbatim from an import (headline, url, ...)."""
     revision: int = Field(default=1, ge=1)
     created: datetime
@@ -248,12 +263,12 @@ class Claim(Model):
 class Event(Model):
     seq: int = 0
     at: datetime
-    actor: str
-    action: str
-    target: str
+    actor: Line
+    action: Line
+    target: Line
     """`claim:ID`, `source:ID`, `document:SHA`, `casebook`."""
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None
+    before: Data | None = None
+    after: Data | None = None
     undone: bool = False
 
 

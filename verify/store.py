@@ -495,17 +495,20 @@ class Store:
         """Read, edit and write the settings in one transaction (CLI-style actions)."""
         with self.transaction():
             before = self._read_settings()
-            settings = edit(before)
-            self._tx_write_settings(settings, action, before)
+            settings = self._tx_write_settings(edit(before), action, before)
         return settings
 
-    def _tx_write_settings(self, settings: Settings, action: str, before: Settings) -> None:
+    def _tx_write_settings(self, settings: Settings, action: str, before: Settings) -> Settings:
+        # An edit made with model_copy skips validation: what is stored is validated (and
+        # its text cleaned) here, the one way settings are written.
+        settings = Settings.model_validate_json(dump_json(settings))
         self._put_meta("settings", dump_json(settings))
         self.tx_log(
             action, "casebook", before.model_dump(mode="json"), settings.model_dump(mode="json")
         )
         self._settings = settings
         self._settings_seen = dump_json(settings)
+        return settings
 
     def tx_replace_settings(self, settings: Settings) -> None:
         """Take another casebook's settings wholesale (restoring from a portable file)."""

@@ -9,7 +9,6 @@ from urllib.parse import urlparse
 
 from verify.errors import VerifyError
 from verify.models import Claim, Document, Settings
-from verify.textsafe import clean
 
 CONTEXT = "https://schema.org"
 
@@ -234,6 +233,8 @@ def parse(text: str, warn: Warn | None = None) -> list[Any]:
             fields["url"] = obj["url"]
         if isinstance(rating.get("alternateName"), str):
             fields["verdict"] = rating["alternateName"]
+        if (value := _rating_value(rating)) is not None:
+            fields["rating_value"] = value
         if isinstance(author.get("name"), str):
             fields["claimant"] = author["name"]
         if isinstance(item.get("datePublished"), str):
@@ -253,12 +254,26 @@ def parse(text: str, warn: Warn | None = None) -> list[Any]:
             if kept:
                 fields["appearance"] = kept
         ref = obj.get("identifier") or fields.get("url") or f"claimreview:{text_.strip()[:200]}"
-        # Names and labels arrive from a stranger's feed: no control codes past this point.
-        fields = {k: clean(v) if isinstance(v, str) else v for k, v in fields.items()}
-        records.append(
-            Record(ref=clean(str(ref)), text=clean(text_).strip(), fields=fields, where=where)
-        )
+        # Names and labels arrive from a stranger's feed: the claim's field types clean them
+        # as the record becomes a claim, as for every other import.
+        records.append(Record(ref=str(ref), text=text_.strip(), fields=fields, where=where))
     return records
+
+
+def _rating_value(rating: dict[str, Any]) -> float | None:
+    """A rating on the feed's own scale (worstRating..bestRating, 1..5 when not given) moved
+    onto ClaimReview's 1..5, so a label the casebook does not name can still be mapped."""
+    numbers = [
+        rating.get(k, d) for k, d in (("ratingValue", None), ("worstRating", 1), ("bestRating", 5))
+    ]
+    value, worst, best = (
+        float(n) if isinstance(n, (int, float)) and not isinstance(n, bool) else None
+        for n in numbers
+    )
+    if value is None or worst is None or best is None or best == worst:
+        return None
+    share = (value - worst) / (best - worst)
+    return 1 + 4 * share if 0 <= share <= 1 else None
 
 
 def _obj(value: Any) -> dict[str, Any]:
