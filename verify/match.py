@@ -367,11 +367,26 @@ encoded once per process when a cross-language look-up needs them."""
 
 def _across_cosines(conn: sqlite3.Connection, query: str, exclude: str | None) -> dict[str, float]:
     """Multilingual cosine between the query and every claim (a scan: such queries are few)."""
+    ids, matrix = across_vectors(conn)
+    if not ids:
+        return {}
+    cosines = matrix @ across_vector(query)
+    out = {cid: float(c) for cid, c in zip(ids, cosines, strict=True)}
+    if exclude:
+        out.pop(exclude, None)
+    return out
+
+
+def across_vector(text: str) -> np.ndarray:
+    """The multilingual vector of `text`: prepared, or encoded now."""
+    vector = _prepared_across.get(text)
+    return _encode_across([text])[0] if vector is None else vector
+
+
+def across_vectors(conn: sqlite3.Connection) -> tuple[list[str], np.ndarray]:
+    """Every claim's id and multilingual unit vector (one row each)."""
     import numpy as np
 
-    vector = _prepared_across.get(query)
-    if vector is None:
-        vector = _encode_across([query])[0]
     # A range over the primary key: only the multilingual rows are read (":" + 1 is ";").
     rows = conn.execute(
         "SELECT substr(claim_id, 4), vector FROM match_vectors "
@@ -391,13 +406,7 @@ def _across_cosines(conn: sqlite3.Connection, query: str, exclude: str | None) -
             _unstored_across.update(zip(map(_digest, todo), _encode_across(todo), strict=True))
         ids += [cid for cid, _ in missing]
         blobs += _pack(np.stack([_unstored_across[_digest(t)] for _, t in missing]))
-    if not ids:
-        return {}
-    cosines = _unpack(blobs) @ vector
-    out = {cid: float(c) for cid, c in zip(ids, cosines, strict=True)}
-    if exclude:
-        out.pop(exclude, None)
-    return out
+    return ids, _unpack(blobs) if blobs else np.zeros((0, 0), dtype=np.float32)
 
 
 _reranked_vectors: dict[bytes, np.ndarray] = {}
