@@ -383,8 +383,11 @@ def across_vector(text: str) -> np.ndarray:
     return _encode_across([text])[0] if vector is None else vector
 
 
-def across_vectors(conn: sqlite3.Connection) -> tuple[list[str], np.ndarray]:
-    """Every claim's id and multilingual unit vector (one row each)."""
+def across_vectors(
+    conn: sqlite3.Connection, encode_missing: bool = True
+) -> tuple[list[str], np.ndarray]:
+    """Every claim's id and multilingual unit vector (one row each); with `encode_missing`
+    false, only the claims whose vector is stored."""
     import numpy as np
 
     # A range over the primary key: only the multilingual rows are read (":" + 1 is ";").
@@ -397,7 +400,7 @@ def across_vectors(conn: sqlite3.Connection) -> tuple[list[str], np.ndarray]:
     have = set(ids)
     missing = [
         (cid, text)
-        for cid, text in conn.execute("SELECT id, text FROM claims").fetchall()
+        for cid, text in (conn.execute("SELECT id, text FROM claims") if encode_missing else [])
         if cid not in have
     ]
     if missing:

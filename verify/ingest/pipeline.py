@@ -383,7 +383,9 @@ def _same_event_across(store: Store, cand: Candidate, lang: str, scan: _Scan) ->
     if lang not in grouping.ACROSS_LANGUAGES or not grouping.may_answer_across(cand.text):
         return None  # nothing could mark it: spare the scan of every claim's vector
     if scan.ids is None:
-        scan.ids, scan.matrix = match.across_vectors(store.conn)
+        # Claims whose vector is still to come (a big import being filled) are not compared:
+        # encoding them all here would hold up the ingest, and a missed join is no harm.
+        scan.ids, scan.matrix = match.across_vectors(store.conn, encode_missing=False)
     if not scan.ids:
         return None
     cosines = scan.matrix @ match.across_vector(cand.text)
