@@ -396,7 +396,7 @@ def _same_event_across(store: Store, cand: Candidate, lang: str, scan: _Scan) ->
     compared = 0
     for claim_id, _ in heapq.nlargest(4 * OTHER_CLAIMS, close, key=lambda kv: kv[1]):
         claim = store.get_claim(claim_id)
-        if language(claim.text) == lang:
+        if language(claim.text) in (lang, "other"):
             continue
         compared += 1
         if compared > OTHER_CLAIMS:
