@@ -383,6 +383,22 @@ def across_vector(text: str) -> np.ndarray:
     return _encode_across([text])[0] if vector is None else vector
 
 
+def cyrillic_vectors(conn: sqlite3.Connection) -> tuple[list[str], np.ndarray]:
+    """The stored multilingual vectors of claims with a word in Cyrillic (Russian, Ukrainian):
+    found through the term index's Cyrillic range, so an English casebook reads next to
+    nothing."""
+    import numpy as np
+
+    rows = conn.execute(
+        "SELECT substr(claim_id, 4), vector FROM match_vectors WHERE claim_id IN "
+        "(SELECT 'ml:' || claim_id FROM match_terms WHERE term >= ? AND term < ?)",
+        ("\u0400", "\u0530"),
+    ).fetchall()
+    if not rows:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    return [r[0] for r in rows], _unpack([r[1] for r in rows])
+
+
 def across_vectors(
     conn: sqlite3.Connection, encode_missing: bool = True
 ) -> tuple[list[str], np.ndarray]:

@@ -369,10 +369,22 @@ def _same_event(store: Store, cand: Candidate, found: list[match.Match], scan: _
 
 @dataclass
 class _Scan:
-    """The casebook's multilingual vectors, read once per look-up of a whole document."""
+    """The casebook's multilingual vectors, read once per look-up of a whole document: those
+    of Cyrillic claims (for English statements), and all (for Russian and Ukrainian ones)."""
 
-    ids: list[str] | None = None
-    matrix: Any = None
+    read: dict[bool, tuple[list[str], Any]] = field(default_factory=dict)
+
+    def vectors(self, store: Store, english: bool) -> tuple[list[str], Any]:
+        if english not in self.read:
+            # Claims whose vector is still to come (a big import being filled) are not
+            # compared: encoding them all here would hold up the ingest; a missed join is
+            # no harm.
+            self.read[english] = (
+                match.cyrillic_vectors(store.conn)
+                if english
+                else match.across_vectors(store.conn, encode_missing=False)
+            )
+        return self.read[english]
 
 
 def _same_event_across(store: Store, cand: Candidate, lang: str, scan: _Scan) -> str | None:
@@ -382,15 +394,12 @@ def _same_event_across(store: Store, cand: Candidate, lang: str, scan: _Scan) ->
     assert cand.speaker is not None
     if lang not in grouping.ACROSS_LANGUAGES or not grouping.may_answer_across(cand.text):
         return None  # nothing could mark it: spare the scan of every claim's vector
-    if scan.ids is None:
-        # Claims whose vector is still to come (a big import being filled) are not compared:
-        # encoding them all here would hold up the ingest, and a missed join is no harm.
-        scan.ids, scan.matrix = match.across_vectors(store.conn, encode_missing=False)
-    if not scan.ids:
+    ids, matrix = scan.vectors(store, english=lang == "en")
+    if not ids:
         return None
-    cosines = scan.matrix @ match.across_vector(cand.text)
+    cosines = matrix @ match.across_vector(cand.text)
     least = grouping.ACROSS_SIMILAR
-    close = [(c, float(v)) for c, v in zip(scan.ids, cosines, strict=True) if v >= least]
+    close = [(c, float(v)) for c, v in zip(ids, cosines, strict=True) if v >= least]
     # Claims in the statement's own language are the other look-up's: only those in another
     # language count towards the few compared.
     compared = 0
