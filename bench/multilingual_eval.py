@@ -10,6 +10,11 @@ encoder      NTREX cross-language retrieval with verify.lang.encoder alone: each
 match        the same through `verify match`'s search: the English lines as claims in a
              scratch casebook, each Russian or Ukrainian report line as a query.
 attribution  source / cue / content on the 208 tagged Russian sentences (SynTagRus).
+events       the cross-language cosine competing accounts need (verify.ingest.grouping
+             ACROSS_SIMILAR): NTREX translations (one content in two languages) against
+             other lines of the same document in the other language (same topic, other
+             content); the threshold is the lowest cosine admitting at most 1% of those on the
+             tuning lines (1-1005), then measured on the report lines.
 With no argument, all of them.
 """
 
@@ -210,6 +215,54 @@ def bench_attribution() -> None:
             print(f"attrib    {half}: {role:8s} token F1 {_f1(*c)}")
 
 
+def _document_pairs(lines: range) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j) line indexes of different lines of one document, within `lines`."""
+    docs = (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+    a, b = np.meshgrid(np.array(lines), np.array(lines), indexing="ij")
+    keep = (a != b) & (np.array(docs)[a] == np.array(docs)[b])
+    return a[keep], b[keep]
+
+
+def bench_events() -> None:
+    from verify.ingest import grouping
+    from verify.lang import encoder
+
+    vectors = {lang: encoder.encode(ntrex(lang)) for lang in FILES}
+    tune = range(REPORT_FROM - 1)
+    report = range(REPORT_FROM - 1, len(vectors["en"]))
+    pairs = (("en", "ru"), ("en", "uk"), ("ru", "uk"))
+
+    def cosines(lines: range) -> tuple[np.ndarray, np.ndarray]:
+        i, j = _document_pairs(lines)
+        same = [
+            np.einsum("ij,ij->i", vectors[p][list(lines)], vectors[q][list(lines)])
+            for p, q in pairs
+        ]
+        other = [np.einsum("ij,ij->i", vectors[p][i], vectors[q][j]) for p, q in pairs]
+        return np.concatenate(same), np.concatenate(other)
+
+    same, other = cosines(tune)
+    # The lowest threshold letting through at most 1% of same-topic, other-content pairs.
+    chosen = float(np.quantile(other, 0.99))
+    print(f"events    tuning lines: {len(same)} translations, {len(other)} same-document pairs")
+    for t in sorted({*np.arange(0.3, 0.75, 0.05).round(2), round(chosen, 3)}):
+        print(
+            f"events    cosine >= {t:.3f}: translations admitted {np.mean(same >= t):.3f}"
+            f"  same-document other lines admitted {np.mean(other >= t):.4f}"
+        )
+    print(f"events    chosen on tuning lines: {chosen:.3f}; in use: {grouping.ACROSS_SIMILAR}")
+    same, other = cosines(report)
+    for (p, q), part in zip(pairs, np.split(same, len(pairs)), strict=True):
+        print(
+            f"events    report {p}-{q}: translations admitted "
+            f"{np.mean(part >= grouping.ACROSS_SIMILAR):.3f}"
+        )
+    print(
+        f"events    report: same-document other lines admitted "
+        f"{np.mean(other >= grouping.ACROSS_SIMILAR):.4f} of {len(other)}"
+    )
+
+
 def _f1(tp: int, fp: int, fn: int) -> str:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
@@ -223,6 +276,7 @@ BENCHES = {
     "encoder": bench_encoder,
     "match": bench_match,
     "attribution": bench_attribution,
+    "events": bench_events,
 }
 
 

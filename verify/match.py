@@ -367,11 +367,45 @@ encoded once per process when a cross-language look-up needs them."""
 
 def _across_cosines(conn: sqlite3.Connection, query: str, exclude: str | None) -> dict[str, float]:
     """Multilingual cosine between the query and every claim (a scan: such queries are few)."""
+    ids, matrix = across_vectors(conn)
+    if not ids:
+        return {}
+    cosines = matrix @ across_vector(query)
+    out = {cid: float(c) for cid, c in zip(ids, cosines, strict=True)}
+    if exclude:
+        out.pop(exclude, None)
+    return out
+
+
+def across_vector(text: str) -> np.ndarray:
+    """The multilingual vector of `text`: prepared, or encoded now."""
+    vector = _prepared_across.get(text)
+    return _encode_across([text])[0] if vector is None else vector
+
+
+def cyrillic_vectors(conn: sqlite3.Connection) -> tuple[list[str], np.ndarray]:
+    """The stored multilingual vectors of claims with a word in Cyrillic (Russian, Ukrainian):
+    found through the term index's Cyrillic range, so an English casebook reads next to
+    nothing."""
     import numpy as np
 
-    vector = _prepared_across.get(query)
-    if vector is None:
-        vector = _encode_across([query])[0]
+    rows = conn.execute(
+        "SELECT substr(claim_id, 4), vector FROM match_vectors WHERE claim_id IN "
+        "(SELECT 'ml:' || claim_id FROM match_terms WHERE term >= ? AND term < ?)",
+        ("\u0400", "\u0530"),
+    ).fetchall()
+    if not rows:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    return [r[0] for r in rows], _unpack([r[1] for r in rows])
+
+
+def across_vectors(
+    conn: sqlite3.Connection, encode_missing: bool = True
+) -> tuple[list[str], np.ndarray]:
+    """Every claim's id and multilingual unit vector (one row each); with `encode_missing`
+    false, only the claims whose vector is stored."""
+    import numpy as np
+
     # A range over the primary key: only the multilingual rows are read (":" + 1 is ";").
     rows = conn.execute(
         "SELECT substr(claim_id, 4), vector FROM match_vectors "
@@ -382,7 +416,7 @@ def _across_cosines(conn: sqlite3.Connection, query: str, exclude: str | None) -
     have = set(ids)
     missing = [
         (cid, text)
-        for cid, text in conn.execute("SELECT id, text FROM claims").fetchall()
+        for cid, text in (conn.execute("SELECT id, text FROM claims") if encode_missing else [])
         if cid not in have
     ]
     if missing:
@@ -391,13 +425,7 @@ def _across_cosines(conn: sqlite3.Connection, query: str, exclude: str | None) -
             _unstored_across.update(zip(map(_digest, todo), _encode_across(todo), strict=True))
         ids += [cid for cid, _ in missing]
         blobs += _pack(np.stack([_unstored_across[_digest(t)] for _, t in missing]))
-    if not ids:
-        return {}
-    cosines = _unpack(blobs) @ vector
-    out = {cid: float(c) for cid, c in zip(ids, cosines, strict=True)}
-    if exclude:
-        out.pop(exclude, None)
-    return out
+    return ids, _unpack(blobs) if blobs else np.zeros((0, 0), dtype=np.float32)
 
 
 _reranked_vectors: dict[bytes, np.ndarray] = {}

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from verify import embed
+from verify.lang import language, marks
 from verify.match import terms
 
 WINDOW = 4
@@ -182,3 +183,63 @@ def group(
             parent[find(j)] = find(i)
     roots: dict[int, int] = {}
     return [roots.setdefault(find(i), len(roots)) for i in range(len(texts))]
+
+
+# -- across languages ----------------------------------------------------------------------
+
+ACROSS_SIMILAR = 0.47
+"""Multilingual-encoder cosine (verify.lang.encoder) a statement needs with a claim in another
+language to be another account of its event. Set by bench/multilingual_eval.py (events) on
+NTREX's tuning half (lines 1-1005): the lowest cosine that lets through at most 1% of pairs of
+different lines of one news document in two languages (same topic, other content; 0.471 there),
+which admits 58% of translations (same content) over en-ru, en-uk and ru-uk. On the report half
+(lines 1006-1997), 0.95% of same-document pairs pass, and 99% of English-Russian translations
+but only 33% of English-Ukrainian ones, a language that encoder knows badly: a Ukrainian account
+is then more often left unjoined than joined wrongly."""
+
+
+ACROSS_LANGUAGES = ("en", "ru", "uk")
+"""Languages whose marks are known (here and in verify.lang.marks)."""
+
+
+def may_answer_across(b: str) -> bool:
+    """Whether anything could mark `b` as another version of an event told in another
+    language (see mark_across): an answer, a number, or a name another statement's answer
+    could share."""
+    lang = language(b)
+    return _answers(b, lang) or bool(_NUMBER.search(b)) or bool(_name_keys(b, lang))
+
+
+def _answers(text: str, lang: str) -> bool:
+    if lang in ("ru", "uk"):
+        return marks.answers(text)
+    return bool(_CONTRAST.search(text))
+
+
+def _negates(text: str, lang: str) -> bool:
+    if lang in ("ru", "uk"):
+        return marks.negates(text)
+    return bool(_NEGATION.search(text))
+
+
+def _name_keys(text: str, lang: str) -> set[str]:
+    if lang in ("ru", "uk"):
+        return marks.names(text, lang)
+    return {marks.name_key(name, lang) for name in _names(text)}
+
+
+def mark_across(a: str, b: str) -> bool:
+    """Whether statements `a` and `b` (by two speakers, in two languages) are marked, each in
+    its own language, as two versions of one event: one answers the other (a contrast,
+    denial, blame or cause) about the same place, person or number, or one negates what the
+    other affirms about the same number. Either may have come first: documents are ingested
+    in any order (the report of a denial before the statement denied). A meaning vector alone
+    cannot tell two strikes of one kind apart; the specifics they share can."""
+    lang_a, lang_b = language(a), language(b)
+    if lang_a == lang_b:
+        return False
+    numbers = set(_NUMBER.findall(a)) & set(_NUMBER.findall(b))
+    answers = _answers(a, lang_a) or _answers(b, lang_b)
+    if answers and (numbers or _name_keys(a, lang_a) & _name_keys(b, lang_b)):
+        return True
+    return bool(numbers) and _negates(a, lang_a) != _negates(b, lang_b)

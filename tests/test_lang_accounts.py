@@ -1,0 +1,121 @@
+"""Competing accounts across languages: another speaker's version of the same event, told in
+another language, joins the claim as a second account; a statement about another event does
+not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from verify.ingest import grouping
+from verify.lang import marks
+from verify.store import Store
+
+# Written for these tests (an invented town, invented figures).
+RU_STRIKE = (
+    "Министерство обороны России заявило, что во вторник ракетный удар по складу боеприпасов "
+    "в Заречном уничтожил 40 единиц военной техники.\n"
+)
+EN_DENIAL = (
+    "The Ukrainian military denied that an ammunition depot had been hit in Zarechny on "
+    "Tuesday, saying the missile struck a grain warehouse and no military equipment was "
+    "destroyed.\n"
+)
+# Another strike of the same kind (a depot, the same ministry), somewhere else, with a cause.
+RU_OTHER_STRIKE = (
+    "Министерство обороны России сообщило, что в результате атаки беспилотников в Белоозёрске "
+    "загорелась нефтебаза, пострадавших нет.\n"
+)
+# Another event altogether, with a denial.
+RU_OTHER_DENIAL = (
+    "Глава МИД России Андрей Волков заявил, что сообщения о срыве переговоров об обмене "
+    "пленными в Стамбуле не соответствуют действительности.\n"
+)
+
+
+def _ingest(cli, tmp_path: Path, book: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    res = cli("ingest", str(path), "--json", "--casebook", str(book))
+    assert res.code == 0, res.err
+
+
+def _claims(book: Path) -> list[list[tuple[str, str, str]]]:
+    """Each claim's accounts as (speaker, language, statement)."""
+    from verify.lang import language
+
+    store = Store.open(book)
+    try:
+        names = {s.id: s.name for s in store.sources()}
+        out = []
+        for (claim_id,) in store.conn.execute("SELECT id FROM claims ORDER BY created"):
+            out.append(
+                [
+                    (names.get(a.source_id or "", ""), language(a.statement), a.statement)
+                    for a in store.get_claim(claim_id).accounts
+                ]
+            )
+        return out
+    finally:
+        store.close()
+
+
+def test_english_denial_joins_the_russian_statement(cli, tmp_path: Path) -> None:
+    book = tmp_path / "c.casebook"
+    _ingest(cli, tmp_path, book, "ministry.txt", RU_STRIKE)
+    _ingest(cli, tmp_path, book, "report.txt", EN_DENIAL)
+    claims = _claims(book)
+    assert len(claims) == 1, claims
+    accounts = claims[0]
+    assert [(who, lang) for who, lang, _ in accounts] == [
+        ("Министерство обороны России", "ru"),
+        ("The Ukrainian military", "en"),
+    ]
+    assert accounts[1][2].startswith("The Ukrainian military denied")
+
+
+def test_russian_statements_about_other_events_stay_apart(cli, tmp_path: Path) -> None:
+    book = tmp_path / "c.casebook"
+    _ingest(cli, tmp_path, book, "report.txt", EN_DENIAL)
+    _ingest(cli, tmp_path, book, "other_strike.txt", RU_OTHER_STRIKE)
+    _ingest(cli, tmp_path, book, "other_denial.txt", RU_OTHER_DENIAL)
+    claims = _claims(book)
+    assert len(claims) == 3, claims
+    assert all(len(accounts) == 1 for accounts in claims)
+    # The same denial still joins the right claim when its own event comes after it.
+    _ingest(cli, tmp_path, book, "ministry.txt", RU_STRIKE)
+    claims = _claims(book)
+    joined = [accounts for accounts in claims if len(accounts) == 2]
+    assert len(claims) == 3 and len(joined) == 1
+    assert {lang for _, lang, _ in joined[0]} == {"en", "ru"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Министерство обороны опровергло сообщения об ударе.", True),
+        ("Генштаб отрицает, что склад был поражён.", True),
+        ("В штабе заявили, что это ложь.", True),
+        ("Пожар начался по вине местных властей.", True),
+        ("Однако в городской администрации назвали другие цифры.", True),
+        ("Повітряні сили спростували інформацію про збитий літак.", True),
+        ("У штабі заявили, що це не відповідає дійсності.", True),
+        ("Внаслідок обстрілу пошкоджено два будинки.", True),
+        ("Губернатор заявил, что в городе работают все службы.", False),
+        ("Голова громади повідомила про роботу укриттів.", False),
+    ],
+)
+def test_russian_and_ukrainian_marks_of_a_second_version(text: str, expected: bool) -> None:
+    assert marks.answers(text) is expected
+
+
+def test_names_compare_across_scripts() -> None:
+    assert marks.names("Удар пришёлся по окраине Харькова.", "ru") & grouping._name_keys(
+        "The strike hit the outskirts of Kharkiv.", "en"
+    )
+    assert marks.names("Удар по Херсону.", "uk") == marks.names("Удар по Херсону.", "ru")
+    assert not grouping.mark_across(
+        "Министерство обороны сообщило, что в результате атаки в Белоозёрске горит нефтебаза.",
+        "The Ukrainian military denied that a depot had been hit in Zarechny.",
+    )
