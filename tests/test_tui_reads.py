@@ -65,3 +65,21 @@ async def test_moving_up_and_down_shows_each_claim_without_searching_first(
             assert searched == before
         full = app._claim_context(app.store.get_claim(app.ctx.claim.id))  # searched afresh
         assert app.ctx.matches == full.matches
+
+
+async def test_moving_shows_the_same_screen_as_opening_the_claim_afresh(sample_tui) -> None:
+    # The pane is updated in place from claim to claim (accounts come and go, matches and
+    # evidence appear and vanish): what it shows must be what a rebuilt pane shows.
+    async with sample_tui() as (app, pilot):
+        shapes = set()
+        for _ in range(min(8, len(app.rows) - 1)):
+            await pilot.press("down")
+            await pilot.pause()
+            ctx = app.ctx
+            assert ctx is not None
+            shapes.add((bool(ctx.matches), len(ctx.claim.accounts), bool(ctx.claim.evidence)))
+            moved = app.export_screenshot()
+            app.claim_view.refresh(recompose=True)
+            await pilot.pause()
+            assert app.export_screenshot() == moved, ctx.claim.id
+        assert len(shapes) > 2  # the walk crossed claims of different make-up
