@@ -24,13 +24,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if "--child" not in sys.argv:  # a child imports `verify` from the tree it was given
+    sys.path.insert(0, str(ROOT))
 
 RUN_FROM = (
     "import runpy, sys; "
     # An editable install finds `verify` wherever it was installed from: run this tree's.
     "sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f)]; "
-    "sys.path.insert(0, {tree!r}); sys.path.insert(1, {root!r}); "
+    "sys.path.insert(0, {tree!r}); "
     "sys.argv = [{script!r}, *sys.argv[1:]]; runpy.run_path({script!r}, run_name='__main__')"
 )
 
@@ -141,7 +142,7 @@ def tree_of(ref: str, dest: Path) -> Path:
 
 def run_child(tree: Path, book: Path, state: Path, moves: int) -> dict[str, float]:
     script = str(Path(__file__).resolve())
-    code = RUN_FROM.format(tree=str(tree), root=str(ROOT), script=script)
+    code = RUN_FROM.format(tree=str(tree), script=script)
     args = ["--child", str(book), str(state), str(moves)]
     done = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, env=os.environ.copy()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from verify.store import Store
+from verify.ui.app import PREFETCH_AFTER
 
 
 def count_calls(store: Store, name: str) -> list[int]:
@@ -58,6 +59,7 @@ async def test_moving_up_and_down_shows_each_claim_without_searching_first(
             before = searches[0]
             await pilot.press(key)
             await pilot.pause()
+            await pilot.pause(3 * PREFETCH_AFTER)  # a reviewer reading the claim
             shown_id, searched = at_show[-1]
             # The claim pane shows the claim the list is on, with its "already checked?"
             # answers, and got them without a search between the key and the pane.

@@ -36,6 +36,8 @@ MATCH_THRESHOLD = 0.5
 """Wordings less alike than this are more often different claims than the same one."""
 MATCH_CACHE = 64
 """Claims whose "already checked?" answers are kept, so moving back and forth reads nothing."""
+PREFETCH_AFTER = 0.1
+"""Seconds after a claim is shown before its neighbours are searched."""
 
 Matches = list[tuple[str, float, str, str | None]]
 
@@ -70,6 +72,7 @@ class VerifyApp(GuardedApp):
         self._data_version = self.store.data_version()
         self._save_timer: object | None = None
         self._detail_timer: object | None = None
+        self._prefetch_timer: object | None = None
         self._matches: OrderedDict[tuple[str, str], Matches] = OrderedDict()
         """"Already checked?" answers by (claim id, claim text), until the casebook changes."""
 
@@ -201,7 +204,7 @@ class VerifyApp(GuardedApp):
         """Search the claims either side of the cursor once the shown one is on screen.
 
         The search is the part of a move that grows with the casebook; done here, in the idle
-        time after a frame, the next step up or down shows its claim without waiting for it.
+        time after the frames, the next step up or down shows its claim without waiting for it.
         """
         claim_list = self.claim_list
         for index in (claim_list.cursor + 1, claim_list.cursor - 1):
@@ -223,8 +226,12 @@ class VerifyApp(GuardedApp):
                     severity="error",
                 )
         self.claim_view.show(self.ctx)
+        if self._prefetch_timer is not None:
+            self._prefetch_timer.stop()  # type: ignore[attr-defined]
         if self.ctx is not None:
-            self.call_after_refresh(self._prefetch_neighbours)
+            # Once the screen has settled (a few frames); a held key keeps putting it off, so
+            # the search never delays the frame that shows a claim.
+            self._prefetch_timer = self.set_timer(PREFETCH_AFTER, self._prefetch_neighbours)
 
     @on(ClaimList.Highlighted)
     @reported
