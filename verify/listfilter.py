@@ -38,8 +38,8 @@ class ListFilter:
 
     def apply(self, query: str) -> list[str] | None:
         """Claim ids for `query`, best first; None means no filter (show everything)."""
-        q = " ".join(query.lower().split())
-        if len(q) < 2:
+        q = _words(query)
+        if not q:
             self._last_query, self._last_hits = "", None
             return None
         words = q.split()
@@ -62,6 +62,17 @@ class ListFilter:
             scores = {i: fuzz.partial_ratio(q, texts[i]) for i in hits}
             hits = sorted(hits, key=lambda i: -scores[i])
         return [self.ids[i] for i in hits]
+
+
+def _words(text: str) -> str:
+    """The query's words as matched; empty when too short to narrow anything."""
+    q = " ".join(text.lower().split())
+    return q if len(q) >= 2 else ""
+
+
+def needs_index(query: str) -> bool:
+    """Whether `query` matches words, and so needs every claim's search text loaded."""
+    return bool(_words(parse(query)[1]))
 
 
 FACETS = ("status", "verdict", "tag", "source")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -33,6 +34,12 @@ from verify.ui.screens import AchScreen, DocumentScreen, HelpScreen
 THEMES = ("textual-dark", "textual-light")
 MATCH_THRESHOLD = 0.5
 """Wordings less alike than this are more often different claims than the same one."""
+MATCH_CACHE = 64
+"""Claims whose "already checked?" answers are kept, so moving back and forth reads nothing."""
+PREFETCH_AFTER = 0.1
+"""Seconds after a claim is shown before its neighbours are searched."""
+
+Matches = list[tuple[str, float, str, str | None]]
 
 
 class VerifyApp(GuardedApp):
@@ -65,6 +72,9 @@ class VerifyApp(GuardedApp):
         self._data_version = self.store.data_version()
         self._save_timer: object | None = None
         self._detail_timer: object | None = None
+        self._prefetch_timer: object | None = None
+        self._matches: OrderedDict[tuple[str, str], Matches] = OrderedDict()
+        """"Already checked?" answers by (claim id, claim text), until the casebook changes."""
 
     # -- layout --------------------------------------------------------------------------
 
@@ -160,23 +170,47 @@ class VerifyApp(GuardedApp):
         keys = {name: self.key(name) for name in HINT_KEYS}
         return ClaimContext(claim, self.store.settings(), sources, documents, matches, keys)
 
-    def _already_checked(self, claim: Claim) -> list[tuple[str, float, str, str | None]]:
+    def _already_checked(self, claim: Claim) -> Matches:
+        return self._matches_for(claim.id, claim.text)
+
+    def _matches_for(self, claim_id: str, text: str) -> Matches:
         """Earlier claims in this casebook that look like this one, best first.
 
         Dropped and merged claims are not earlier checks: offering to merge into one would
         hide this claim behind a claim nobody works on.
         """
+        key = (claim_id, text)
+        cached = self._matches.get(key)
+        if cached is not None:
+            self._matches.move_to_end(key)
+            return cached
         found = [
             m
-            for m in self.store.similar(claim.text, top=10, exclude=claim.id)
+            for m in self.store.similar(text, top=10, exclude=claim_id)
             if m.similarity >= MATCH_THRESHOLD
         ]
         rows = self.store.summaries_for([m.claim_id for m in found])
-        return [
+        matches = [
             (m.claim_id, 100 * m.similarity, m.text, m.verdict)
             for m in found
             if m.claim_id in rows and rows[m.claim_id].status != "dropped"
         ][:3]
+        self._matches[key] = matches
+        if len(self._matches) > MATCH_CACHE:
+            self._matches.popitem(last=False)
+        return matches
+
+    def _prefetch_neighbours(self) -> None:
+        """Search the claims either side of the cursor once the shown one is on screen.
+
+        The search is the part of a move that grows with the casebook; done here, in the idle
+        time after the frames, the next step up or down shows its claim without waiting for it.
+        """
+        claim_list = self.claim_list
+        for index in (claim_list.cursor + 1, claim_list.cursor - 1):
+            row = self.rows.get(index)
+            if row is not None and (row.id, row.text) not in self._matches:
+                self._matches_for(row.id, row.text)
 
     def _show_current(self) -> None:
         current = self.claim_list.current
@@ -192,6 +226,12 @@ class VerifyApp(GuardedApp):
                     severity="error",
                 )
         self.claim_view.show(self.ctx)
+        if self._prefetch_timer is not None:
+            self._prefetch_timer.stop()  # type: ignore[attr-defined]
+        if self.ctx is not None:
+            # Once the screen has settled (a few frames); a held key keeps putting it off, so
+            # the search never delays the frame that shows a claim.
+            self._prefetch_timer = self.set_timer(PREFETCH_AFTER, self._prefetch_neighbours)
 
     @on(ClaimList.Highlighted)
     @reported
@@ -208,6 +248,7 @@ class VerifyApp(GuardedApp):
         entry instead of re-reading every claim's search text.
         """
         self.rows.invalidate()
+        self._matches.clear()
         if changed is not None and self._filter_index is not None:
             self._filter_index.update(changed.id, search_text(changed))
         else:
@@ -246,10 +287,15 @@ class VerifyApp(GuardedApp):
         self.filter_input.focus()
 
     def _apply_filter(self, query: str) -> None:
-        if self._filter_index is None:
-            ids, texts = self.store.search_corpus()
-            self._filter_index = ListFilter(ids, texts)
-        self.rows.set_filter(listfilter.select(self.store.conn, self._filter_index, query))
+        index = self._filter_index
+        if index is None:
+            if listfilter.needs_index(query):
+                index = self._filter_index = ListFilter(*self.store.search_corpus())
+            else:
+                # No words to match (start-up, a cleared filter): every claim's search text
+                # is read on the first word typed, not before the first paint.
+                index = ListFilter([], [])
+        self.rows.set_filter(listfilter.select(self.store.conn, index, query))
 
     @on(Input.Changed, "#filter")
     @reported

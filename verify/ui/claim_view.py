@@ -111,6 +111,11 @@ class AccountColumn(Vertical):
         self.index = index
 
     def compose(self) -> ComposeResult:
+        head, body = self.contents()
+        yield Static(head, classes="account-head")
+        yield Static(body, classes="account-statement")
+
+    def contents(self) -> tuple[Content, Text]:
         acc = self.ctx.claim.accounts[self.index]
         src = self.ctx.sources.get(acc.source_id or "")
         number = (f"{self.index + 1}. ", "bold")
@@ -128,10 +133,15 @@ class AccountColumn(Vertical):
         label = account_labels([a.statement for a in self.ctx.claim.accounts])[self.index]
         if label:
             head = Content.assemble(head, (f"  {label}", "italic dim"))
-        yield Static(head, classes="account-head")
         body = literal(acc.statement)
         body.append(f"  {acc.assessment.value}", style="italic dim")
-        yield Static(body, classes="account-statement")
+        return head, body
+
+    def show(self, ctx: ClaimContext) -> None:
+        self.ctx = ctx
+        head, body = self.contents()
+        self.query_one(".account-head", Static).update(head)
+        self.query_one(".account-statement", Static).update(body)
 
 
 class ClaimView(Vertical):
@@ -142,8 +152,40 @@ class ClaimView(Vertical):
         self.ctx: ClaimContext | None = None
 
     def show(self, ctx: ClaimContext | None) -> None:
-        self.ctx = ctx
+        old, self.ctx = self.ctx, ctx
+        # Moving from claim to claim updates the widgets that are there: rebuilding the pane
+        # costs a mount of every widget and a second layout for every move.
+        if old is not None and ctx is not None and self._update(ctx):
+            return
         self.refresh(recompose=True)
+
+    def _update(self, ctx: ClaimContext) -> bool:
+        body = self.query("#claim-body")
+        focused = self.app.focused
+        if not body or (focused is not None and self in focused.ancestors_with_self):
+            return False  # not composed yet, or the reviewer is inside the pane: rebuild
+        scroll = body.first(VerticalScroll)
+        self.query_one("#claim-header", Static).update(self._header(ctx))
+        matches = self.query_one("#claim-matches", Static)
+        matches.display = bool(ctx.matches)
+        if ctx.matches:
+            matches.update(self._matches(ctx))
+        accounts = self.query_one("#accounts", Horizontal)
+        count = len(ctx.claim.accounts)
+        accounts.display = count > 0
+        self.query_one("#accounts-empty", Static).display = count == 0
+        columns = list(accounts.query_children(AccountColumn))
+        for column in columns[:count]:
+            column.show(ctx)
+        for column in columns[count:]:
+            column.remove()
+        if count > len(columns):
+            accounts.mount_all(AccountColumn(ctx, i) for i in range(len(columns), count))
+        evidence = evidence_table(ctx) if ctx.claim.evidence else self._no_evidence(ctx)
+        self.query_one("#evidence", Static).update(evidence)
+        self.query_one("#verdict", Static).update(self._verdict_text(ctx))
+        scroll.scroll_to(0, 0, animate=False, immediate=True)  # a new claim starts at its top
+        return True
 
     def on_resize(self) -> None:
         # Narrow panes stack the accounts instead of squeezing words into thin columns.
@@ -165,6 +207,39 @@ class ClaimView(Vertical):
         yield Static(self._verdict_text(ctx), id="verdict")
 
     def _body(self, ctx: ClaimContext) -> ComposeResult:
+        claim = ctx.claim
+        yield Static(self._header(ctx), id="claim-header")
+        # Every part is there for every claim, hidden when empty, so moving to the next
+        # claim updates them in place (see `_update`).
+        matches = Static(self._matches(ctx) if ctx.matches else "", id="claim-matches")
+        matches.display = bool(ctx.matches)
+        yield matches
+        with Horizontal(id="accounts") as accounts:
+            accounts.display = bool(claim.accounts)
+            for i in range(len(claim.accounts)):
+                yield AccountColumn(ctx, i)
+        empty = Static(
+            Text(
+                f"No accounts yet: press {ctx.key('account', 'a')} to add who says what.",
+                style="dim",
+            ),
+            id="accounts-empty",
+        )
+        empty.display = not claim.accounts
+        yield empty
+        if claim.evidence:
+            yield Static(evidence_table(ctx), id="evidence")
+        else:
+            yield Static(self._no_evidence(ctx), id="evidence")
+
+    @staticmethod
+    def _no_evidence(ctx: ClaimContext) -> Text:
+        return Text(
+            f"No evidence yet: press {ctx.key('evidence', 'e')} to attach some.", style="dim"
+        )
+
+    @staticmethod
+    def _header(ctx: ClaimContext) -> Text:
         claim = ctx.claim
         header = Text()
         header.append_text(literal(claim.text, style="bold"))
@@ -191,38 +266,18 @@ class ClaimView(Vertical):
             header.append_text(line((doc.title or doc.address) if doc else "missing document", 50))
             header.append(": ", style="dim")
             header.append_text(line(f"“{claim.origin.quote.exact}”", 140))
-        yield Static(header, id="claim-header")
-        if ctx.matches:
-            found = Text("Already checked? ", style="bold yellow")
-            found.append(f"({ctx.key('checked', 'c')} jumps to the best match)", style="dim")
-            for cid, score, text, verdict in ctx.matches[:3]:
-                found.append(f"\n  {score:>3.0f}% ", style="yellow")
-                found.append(f"[{plain(verdict or 'no verdict', 40)}] ", style="bold")
-                found.append_text(line(text, 100))
-                found.append(f"  {cid}", style="dim")
-            yield Static(found, id="claim-matches")
-        if claim.accounts:
-            with Horizontal(id="accounts"):
-                for i in range(len(claim.accounts)):
-                    yield AccountColumn(ctx, i)
-        else:
-            yield Static(
-                Text(
-                    f"No accounts yet: press {ctx.key('account', 'a')} to add who says what.",
-                    style="dim",
-                ),
-                id="accounts-empty",
-            )
-        if claim.evidence:
-            yield Static(evidence_table(ctx), id="evidence")
-        else:
-            yield Static(
-                Text(
-                    f"No evidence yet: press {ctx.key('evidence', 'e')} to attach some.",
-                    style="dim",
-                ),
-                id="evidence",
-            )
+        return header
+
+    @staticmethod
+    def _matches(ctx: ClaimContext) -> Text:
+        found = Text("Already checked? ", style="bold yellow")
+        found.append(f"({ctx.key('checked', 'c')} jumps to the best match)", style="dim")
+        for cid, score, text, verdict in ctx.matches[:3]:
+            found.append(f"\n  {score:>3.0f}% ", style="yellow")
+            found.append(f"[{plain(verdict or 'no verdict', 40)}] ", style="bold")
+            found.append_text(line(text, 100))
+            found.append(f"  {cid}", style="dim")
+        return found
 
     @staticmethod
     def _verdict_text(ctx: ClaimContext) -> Text:

@@ -1,0 +1,87 @@
+"""What the TUI reads from the casebook when it opens and when the reviewer moves: the parts
+that grow with the casebook (every claim's search text, the "already checked?" search) stay off
+the path between a key and the claim it shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from verify.store import Store
+from verify.ui.app import PREFETCH_AFTER
+
+
+def count_calls(store: Store, name: str) -> list[int]:
+    calls = [0]
+    original = getattr(store, name)
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls[0] += 1
+        return original(*args, **kwargs)
+
+    setattr(store, name, counted)
+    return calls
+
+
+async def test_opening_reads_no_search_text_until_a_word_is_typed(sample_tui, monkeypatch) -> None:
+    calls = [0]
+    original = Store.search_corpus
+
+    def counted(self: Store) -> tuple[list[str], list[str]]:
+        calls[0] += 1
+        return original(self)
+
+    monkeypatch.setattr(Store, "search_corpus", counted)
+    async with sample_tui() as (app, pilot):
+        total = len(app.rows)
+        assert calls[0] == 0 and total > 3
+        word = max(app.rows.get(0).text.split(), key=len)
+        await pilot.press("slash", *word.lower())
+        await pilot.pause()
+        assert calls[0] == 1
+        assert 0 < len(app.rows) < total
+
+
+async def test_moving_up_and_down_shows_each_claim_without_searching_first(
+    sample_tui, sample_path: Path
+) -> None:
+    async with sample_tui() as (app, pilot):
+        await pilot.pause()
+        searches = count_calls(app.store, "similar")
+        at_show: list[tuple[str | None, int]] = []
+        show = app.claim_view.show
+
+        def recorded(ctx: object) -> None:
+            at_show.append((app.claim_list.current.id, searches[0]))
+            show(ctx)  # type: ignore[arg-type]
+
+        app.claim_view.show = recorded  # type: ignore[method-assign]
+        for key in ("down", "down", "down", "up", "up"):
+            before = searches[0]
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.pause(3 * PREFETCH_AFTER)  # a reviewer reading the claim
+            shown_id, searched = at_show[-1]
+            # The claim pane shows the claim the list is on, with its "already checked?"
+            # answers, and got them without a search between the key and the pane.
+            assert app.ctx is not None and shown_id == app.ctx.claim.id
+            assert searched == before
+        full = app._claim_context(app.store.get_claim(app.ctx.claim.id))  # searched afresh
+        assert app.ctx.matches == full.matches
+
+
+async def test_moving_shows_the_same_screen_as_opening_the_claim_afresh(sample_tui) -> None:
+    # The pane is updated in place from claim to claim (accounts come and go, matches and
+    # evidence appear and vanish): what it shows must be what a rebuilt pane shows.
+    async with sample_tui() as (app, pilot):
+        shapes = set()
+        for _ in range(min(8, len(app.rows) - 1)):
+            await pilot.press("down")
+            await pilot.pause()
+            ctx = app.ctx
+            assert ctx is not None
+            shapes.add((bool(ctx.matches), len(ctx.claim.accounts), bool(ctx.claim.evidence)))
+            moved = app.export_screenshot()
+            app.claim_view.refresh(recompose=True)
+            await pilot.pause()
+            assert app.export_screenshot() == moved, ctx.claim.id
+        assert len(shapes) > 2  # the walk crossed claims of different make-up
