@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from warcio.archiveiterator import ArchiveIterator
 
-from verify import digests
+from verify import digests, rowscan
 from verify.capture import records, table
 from verify.errors import VerifyError
 from verify.ingest import documents
@@ -21,24 +21,13 @@ def problems(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
     """(where, what) for each capture that is not what verify stored; nothing when all hold."""
     if not table.has_table(conn):
         return
-    rowids = [int(r[0]) for r in conn.execute("SELECT rowid FROM captures ORDER BY rowid")]
-    for rowid in rowids:
-        try:
-            row = conn.execute(
-                "SELECT id, document_id, url, captured, response_record, body, warc, digest "
-                "FROM captures WHERE rowid = ?",
-                (rowid,),
-            ).fetchone()
-        except sqlite3.DatabaseError as exc:
-            yield f"captures row {rowid}", f"cannot be read: {exc}"
-            continue
-        if row is None:
-            continue
-        where = f"capture {str(row[0])[:12]}"
-        try:
-            yield from _check(conn, where, row)
-        except Exception as exc:  # a row built to break the checker is damage too
-            yield where, f"capture cannot be checked ({type(exc).__name__}: {exc})"
+    yield from rowscan.checked_rows(
+        conn,
+        "captures",
+        "id, document_id, url, captured, response_record, body, warc, digest",
+        "capture",
+        lambda where, row: _check(conn, where, row),
+    )
 
 
 def _check(

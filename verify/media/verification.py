@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
+from verify import rowscan
 from verify.media import index
 from verify.media.info import MediaInfo
 
@@ -14,23 +15,13 @@ def problems(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
     """(where, what) for each media row that is not what verify stored; nothing when all hold."""
     if not index.has_table(conn) or not index.sealed(conn):
         return
-    rowids = [int(r[0]) for r in conn.execute("SELECT rowid FROM media ORDER BY rowid")]
-    for rowid in rowids:
-        try:
-            row = conn.execute(
-                "SELECT document_id, media_type, hashes, body, digest FROM media WHERE rowid = ?",
-                (rowid,),
-            ).fetchone()
-        except sqlite3.DatabaseError as exc:
-            yield f"media row {rowid}", f"cannot be read: {exc}"
-            continue
-        if row is None:
-            continue
-        where = f"media {str(row[0])[:12]}"
-        try:
-            yield from _check(conn, where, row)
-        except Exception as exc:  # a row built to break the checker is damage too
-            yield where, f"media record cannot be checked ({type(exc).__name__}: {exc})"
+    yield from rowscan.checked_rows(
+        conn,
+        "media",
+        "document_id, media_type, hashes, body, digest",
+        "media",
+        lambda where, row: _check(conn, where, row),
+    )
 
 
 def _check(
