@@ -42,6 +42,11 @@ def cmd_tui(args: argparse.Namespace, commands: list[str] | None = None) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     from verify.store import Store
 
+    if args.path.startswith(paths.SERVER_SCHEMES):
+        _refuse_existing(args.path)
+        with Store.open(args.path, create=True) as store:
+            err(f"new casebook at {store.name}")
+        return 0
     path = Path(args.path)
     paths.refuse_special(path)
     if path.exists() or path.is_symlink():
@@ -50,6 +55,19 @@ def cmd_new(args: argparse.Namespace) -> int:
         pass
     err(f"new casebook at {path}; `verify {path}` opens it")
     return 0
+
+
+def _refuse_existing(address: str) -> None:
+    from verify.store import Store
+
+    try:
+        with Store.open(address, create=False):
+            pass
+    except VerifyError as exc:
+        if str(exc).startswith("no casebook at"):
+            return
+        raise
+    raise VerifyError(f"there is a casebook at {address.split('@')[-1]} already")
 
 
 def preflight(path: Path) -> None:
