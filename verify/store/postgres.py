@@ -276,11 +276,13 @@ class PostgresBackend(Backend):
                 raise VerifyError(
                     f"no casebook at {self.name}; `verify new ADDRESS` makes one there"
                 )
-        elif current != LATEST:
+        elif current > LATEST:
             raise VerifyError(
-                f"{self.name} uses casebook schema {current}; this verify understands "
-                f"{LATEST} on PostgreSQL"
+                f"{self.name} uses casebook schema {current}, newer than this verify "
+                f"understands ({LATEST}); upgrade verify to open it"
             )
+        elif current != LATEST:
+            raise VerifyError(f"{self.name} uses casebook schema {current}, not {LATEST}")
         if target != LATEST:
             raise VerifyError("a casebook on PostgreSQL is always at the latest schema")
         if current == LATEST:
