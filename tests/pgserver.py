@@ -57,7 +57,7 @@ class Server:
             os.chmod(self.root, 0o700)
         done = self._run(
             "initdb", "-D", str(self.data), "-U", "verify", "--auth=trust", "-E", "UTF8",
-            "--locale=C", "--no-sync",
+            "--locale=C.UTF-8", "--no-sync",
         )  # fmt: skip
         if done.returncode:
             raise RuntimeError(f"initdb failed: {done.stderr.strip()}")
