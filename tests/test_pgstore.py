@@ -72,6 +72,8 @@ def test_backup_of_a_server_casebook_is_a_casebook_file_that_checks(
     server = pg_server.new_database()
     _load_sample(server)
     claim = _export(server)["claims"][0]["id"]
+    with Store.open(server) as store:
+        before = store.get_claim(claim).verdict
     assert cli("--casebook", server, "verdict", claim, "false", "--yes").code == 0
     dest = tmp_path / "copy.casebook"
     res = cli("--casebook", server, "backup", str(dest))
