@@ -34,6 +34,8 @@ class Backend:
     name = ""
     """How messages name the casebook (a path, or an address without its password)."""
     path: Path
+    location: Path | str
+    """What opens the casebook again: its path, or its full address."""
     """A file path: the casebook's own, or on a server a local name for files made from it."""
 
     fresh = False

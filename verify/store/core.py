@@ -40,6 +40,8 @@ class StoreBase:
         self.backend = backend
         self.conn = backend.conn
         self.path = backend.path
+        self.location: Path | str = backend.location
+        """What `Store.open` takes to open this casebook again (a path or an address)."""
         self.name = backend.name
         self.clock = clock
         self.actor = actor

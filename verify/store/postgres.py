@@ -192,6 +192,7 @@ class PostgresBackend(Backend):
 
     def __init__(self, raw: psycopg.Connection[Any], url: str, create: bool) -> None:
         self.name = redact(url)
+        self.location = url
         database = urlsplit(url).path.strip("/") or "casebook"
         self.path = Path(re.sub(r"[^\w.-]", "_", database))
         self.create = create

@@ -39,6 +39,7 @@ class SqliteBackend(Backend):
     def __init__(self, conn: sqlite3.Connection, path: Path, fresh: bool, readonly: bool) -> None:
         self.conn = conn
         self.path = path
+        self.location = path
         self.name = str(path)
         self.fresh = fresh
         self.readonly = readonly
