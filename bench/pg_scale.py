@@ -1,0 +1,123 @@
+"""A casebook on PostgreSQL at 1,000,000 claims against 1,000: list's first page, show, verdict.
+
+    python bench/pg_scale.py [N]
+
+Starts a throwaway PostgreSQL cluster (as tests/pgserver.py does), builds a 1,000-claim
+casebook through verify's own import path in one database and the same 1,000 plus N - 1,000
+copies in another. The copies are made in SQL (claim rows with their own ids, texts and
+bodies; without "already checked?" postings or full-text rows, which list, show and verdict
+do not read), because importing a million claims one by one takes hours. Each operation is
+timed in-process from opening the casebook, median of 5, as a command does it:
+first page = open + the first 50 summary rows in list order; show = open +
+the claim, its sources and documents; verdict = open + one verdict written.
+Budget: each at most 1.5x its time at 1,000 claims. The claim count the TUI shows beside
+the first page is printed too, outside the budget: counting rows grows with the casebook on
+PostgreSQL as on SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._timing import median_seconds
+from bench.casebooks import build
+from tests import pgserver
+from verify.models import Verdict
+from verify.store import Store
+
+BASE = 1_000
+CLAIM = "c-bench-500"
+
+
+def grow(url: str, n: int) -> None:
+    """Copies of the base claims up to n, each with its own id, text and body."""
+    with Store.open(url) as store:
+        conn = store.conn
+        step = 100_000
+        for lo in range(BASE, n, step):
+            hi = min(n, lo + step)
+            conn.execute(
+                "INSERT INTO claims (id, ref, text, status, verdict, accounts, evidence, "
+                "revision, created, updated, body, tags, search, digest) "
+                "SELECT 'c-bench-' || g, g::text, c.text || ' [' || g || ']', c.status, "
+                "c.verdict, c.accounts, c.evidence, c.revision, c.created, c.updated, "
+                "replace(c.body, '\"id\": \"c-bench-' || (g % 1000) || '\"', "
+                "'\"id\": \"c-bench-' || g || '\"'), c.tags, c.search, c.digest "
+                "FROM generate_series(?::bigint, ?::bigint) AS g "
+                "JOIN claims c ON c.id = 'c-bench-' || (g % 1000)",
+                (lo, hi - 1),
+            )
+            print(f"  {hi:>9} claims", file=sys.stderr, flush=True)
+        conn.execute("ANALYZE")
+
+
+def count(url: str) -> None:
+    with Store.open(url) as store:
+        store.count_claims()
+
+
+def first_page(url: str) -> None:
+    with Store.open(url) as store:
+        assert len(store.summaries(offset=0, limit=50)) == 50
+
+
+def show(url: str) -> None:
+    with Store.open(url) as store:
+        claim = store.get_claim(CLAIM)
+        store.sources_for(claim)
+        store.documents_for(claim)
+
+
+def verdict(url: str, labels: list[str]) -> None:
+    label = labels.pop()
+    with Store.open(url, actor="bench") as store:
+        at = store.clock()
+        store.update_claim(
+            CLAIM,
+            lambda c: c.model_copy(update={"verdict": Verdict(label=label, at=at)}),
+            "claim.verdict",
+        )
+
+
+def main() -> None:
+    big = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    server = pgserver.start()
+    try:
+        results = {}
+        for n in (BASE, big):
+            url = server.new_database()
+            t0 = time.perf_counter()
+            build(url, BASE)  # type: ignore[arg-type]
+            if n > BASE:
+                grow(url, n)
+            print(f"built {n} claims in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+            labels = ["false", "true"] * 10
+            times = (
+                median_seconds(lambda u=url: first_page(u)),
+                median_seconds(lambda u=url: show(u)),
+                median_seconds(lambda u=url, lab=labels: verdict(u, lab)),
+            )
+            results[n] = times
+            counted = median_seconds(lambda u=url: count(u))
+            print(
+                f"{n:>9} claims: first page {times[0] * 1000:6.1f} ms, show "
+                f"{times[1] * 1000:6.1f} ms, verdict {times[2] * 1000:6.1f} ms "
+                f"(open + count {counted * 1000:6.1f} ms)"
+            )
+        small, large = results[BASE], results[big]
+        ratios = [b / a for a, b in zip(small, large, strict=True)]
+        print(
+            f"ratio {big} / {BASE}: first page {ratios[0]:.2f}, show {ratios[1]:.2f}, "
+            f"verdict {ratios[2]:.2f} (budget 1.5); load {os.getloadavg()[0]:.1f}"
+        )
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
