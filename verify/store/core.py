@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from pydantic import ValidationError
 
@@ -74,7 +74,7 @@ class StoreBase:
         readonly: bool | None = None,
         migration_backup: bool = True,
         notice: Callable[[str], None] | None = None,
-    ) -> Any:
+    ) -> Self:
         """Open (and if allowed create) a casebook: a file path, or a `postgresql://` address.
 
         An older schema is migrated after a backup. A file or folder this process cannot
@@ -124,7 +124,7 @@ class StoreBase:
     def close(self) -> None:
         self.backend.close()
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
