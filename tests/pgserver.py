@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -39,6 +40,13 @@ class Server:
         self.bindir = bindir
         self.user: str | None = None
         if os.geteuid() == 0:
+            # PostgreSQL refuses to run as root: the package's own system user runs it.
+            try:
+                pwd.getpwnam("postgres")
+            except KeyError:
+                raise RuntimeError(
+                    "running as root and there is no `postgres` user to run PostgreSQL as"
+                ) from None
             self.user = "postgres"
         self.root = Path(tempfile.mkdtemp(prefix="verify-pg-"))
         self.data = self.root / "data"

@@ -200,3 +200,17 @@ def test_a_database_holding_other_tables_is_not_a_casebook(pg_server: pgserver.S
         conn.execute("CREATE TABLE payroll (id int)")
     with pytest.raises(VerifyError, match="not a casebook"):
         Store.open(url)
+
+
+def test_the_environment_can_name_a_server_casebook(
+    cli, pg_server: pgserver.Server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = pg_server.new_database()
+    _load_sample(url)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("VERIFY_CASEBOOK", url)
+    listed = cli("list", "--json")
+    assert listed.code == 0 and len(listed.json_lines()) == 6
+    assert list(tmp_path.iterdir()) == [tmp_path / "home"]  # no file was made for it
+    restore = cli("restore", str(tmp_path / "x.bak"))
+    assert restore.code == 1 and "needs a casebook file" in restore.err
