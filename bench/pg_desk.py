@@ -18,6 +18,7 @@ import os
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -31,7 +32,7 @@ from verify.store import Store
 CLAIMS = [f"c-desk-{i}" for i in range(5)]
 
 
-def reviewer(url: str, n: int, verdicts: int, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def reviewer(url: str, n: int, verdicts: int, out: multiprocessing.Queue) -> None:
     acked: dict[str, int] = {}
     stale = errors = 0
     with Store.open(url, actor=f"reviewer-{n}") as store:
@@ -55,7 +56,7 @@ def desk(url: str, reviewers: int, verdicts: int) -> None:
         now = store.clock()
         for cid in CLAIMS:
             store.add_claim(Claim(id=cid, text=f"Claim {cid}", created=now, updated=now))
-    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    queue: multiprocessing.Queue = multiprocessing.Queue()
     procs = [
         multiprocessing.Process(target=reviewer, args=(url, n, verdicts, queue))
         for n in range(reviewers)
@@ -89,14 +90,16 @@ def desk(url: str, reviewers: int, verdicts: int) -> None:
     assert sum(acked.values()) + stale + errors == total
 
 
+def _tagged(claim: Claim, tag: str) -> Claim:
+    return claim.model_copy(update={"tags": [tag]})
+
+
 def notification(url: str, rounds: int = 20) -> None:
     delays = []
     with Store.open(url) as watcher, Store.open(url) as writer:
         for i in range(rounds):
             seen = watcher.data_version()
-            writer.update_claim(
-                CLAIMS[0], lambda c, i=i: c.model_copy(update={"tags": [f"t{i}"]}), "tag"
-            )
+            writer.update_claim(CLAIMS[0], partial(_tagged, tag=f"t{i}"), "tag")
             committed = time.perf_counter()
             while watcher.data_version() == seen:
                 time.sleep(0.005)
