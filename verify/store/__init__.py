@@ -7,7 +7,6 @@ differs), `sqlite` and `postgres` (the backends), `pgschema` (the PostgreSQL sch
 """
 
 from verify.store.backend import DatabaseError
-from verify.store.core import is_server_address
 from verify.store.history import Store
 from verify.store.rows import (
     SUMMARY_COLUMNS,
@@ -26,6 +25,5 @@ __all__ = [
     "claim_columns",
     "default_actor",
     "dump_json",
-    "is_server_address",
     "search_text",
 ]

@@ -22,11 +22,9 @@ from verify import digests
 from verify.errors import StaleWriteError, VerifyError
 from verify.migrations import LATEST
 from verify.models import Event, Settings, utcnow
+from verify.paths import SERVER_SCHEMES
 from verify.store.backend import Backend, DatabaseError
 from verify.store.rows import Clock, default_actor, dump_json, event, first_error
-
-SERVER_SCHEMES = ("postgresql://", "postgres://")
-"""Addresses of a casebook on a PostgreSQL server."""
 
 
 def is_server_address(value: str | Path) -> bool:
@@ -142,8 +140,6 @@ class StoreBase:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
-
-    _put_meta = put_meta
 
     def backup(self, dest: Path) -> Path:
         """A consistent, portable copy of the whole casebook as an SQLite casebook file.
