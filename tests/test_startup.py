@@ -16,6 +16,8 @@ import pytest
 from tests.conftest import SAMPLE
 
 HEAVY = ("textual", "numpy", "tokenizers", "trafilatura", "lxml", "verify.embed", "verify.ui")
+SQLITE_ONLY = ("psycopg", "verify.store.postgres", "verify.store.pgschema")
+"""The PostgreSQL driver and backend: a casebook file never loads them."""
 
 
 def _loaded_after(*args: str) -> tuple[int, set[str]]:
@@ -60,6 +62,7 @@ def test_one_shot_commands_do_not_load_the_encoder_or_the_tui(
     assert status == 0
     assert "verify.store" in modules  # the command really ran against the casebook
     assert _heavy(modules) == []
+    assert not [m for m in modules if m.split(".")[0] == "psycopg" or m in SQLITE_ONLY]
 
 
 def test_help_loads_no_command_machinery() -> None:
