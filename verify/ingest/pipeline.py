@@ -28,6 +28,10 @@ DUPLICATE_SIMILARITY = 0.8
 OTHER_CLAIMS = 3
 """How many of the casebook's most alike claims a statement of a new document is compared
 with, as another speaker's account of the same event."""
+ACROSS_CLAIMS = 10
+"""The same for claims in another language, nearest by the multilingual encoder, which ranks
+Ukrainian badly: on NTREX, a Ukrainian sentence's English original is among its nearest 10 of
+1,997 lines for 89% of them."""
 
 
 @dataclass
@@ -388,9 +392,9 @@ class _Scan:
 
 
 def _same_event_across(store: Store, cand: Candidate, lang: str, scan: _Scan) -> str | None:
-    """An earlier claim in another language that `cand` is another speaker's account of: the
-    nearest by the multilingual encoder, close enough (grouping.ACROSS_SIMILAR) and marked, in
-    the statement's own language, as answering it."""
+    """An earlier claim in another language that `cand` is another speaker's account of: among
+    the nearest by the multilingual encoder, one marked, in the statement's own language, as
+    answering it, and close enough by that encoder or the re-ranker (grouping.close_across)."""
     assert cand.speaker is not None
     if lang not in grouping.ACROSS_LANGUAGES or not grouping.may_answer_across(cand.text):
         return None  # nothing could mark it: spare the scan of every claim's vector
@@ -398,23 +402,35 @@ def _same_event_across(store: Store, cand: Candidate, lang: str, scan: _Scan) ->
     if not ids:
         return None
     cosines = matrix @ match.across_vector(cand.text)
-    least = grouping.ACROSS_SIMILAR
+    least = grouping.ACROSS_SHORTLIST
     close = [(c, float(v)) for c, v in zip(ids, cosines, strict=True) if v >= least]
     # Claims in the statement's own language are the other look-up's: only those in another
     # language count towards the few compared.
     compared = 0
-    for claim_id, _ in heapq.nlargest(4 * OTHER_CLAIMS, close, key=lambda kv: kv[1]):
+    undecided: list[tuple[Claim, str, float]] = []
+    for claim_id, cosine in heapq.nlargest(4 * ACROSS_CLAIMS, close, key=lambda kv: kv[1]):
         claim = store.get_claim(claim_id)
-        if language(claim.text) in (lang, "other"):
+        other = language(claim.text)
+        if other in (lang, "other"):
             continue
         compared += 1
-        if compared > OTHER_CLAIMS:
+        if compared > ACROSS_CLAIMS:
             break
         if claim.status == ClaimStatus.dropped or "merged_into" in claim.extra:
             continue
         if not claim.claimant or grouping.same_speaker(claim.claimant, cand.speaker):
             continue
-        if grouping.mark_across(claim.text, cand.text):
+        if not grouping.mark_across(claim.text, cand.text):
+            continue
+        decided = grouping.close_across(lang, other, cosine, None)
+        if decided:
+            return claim.id
+        if decided is None:
+            undecided.append((claim, other, cosine))
+    # The finer model only for what the encoder leaves open: it loads and runs only then.
+    finer = grouping.finer_cosines(cand.text, [claim.text for claim, _, _ in undecided])
+    for (claim, other, cosine), fine in zip(undecided, finer, strict=True):
+        if grouping.close_across(lang, other, cosine, fine):
             return claim.id
     return None
 
