@@ -135,9 +135,7 @@ UK_OTHER = "Міська рада повідомила, що 31 учень от�
 
 
 @pytest.mark.parametrize("order", ["ukrainian first", "english first"])
-def test_ukrainian_and_english_accounts_of_one_event_join(
-    cli, tmp_path: Path, order: str
-) -> None:
+def test_ukrainian_and_english_accounts_of_one_event_join(cli, tmp_path: Path, order: str) -> None:
     book = tmp_path / "c.casebook"
     texts = [("air_force.txt", UK_DRONES), ("ministry.txt", EN_DRONES_DENIAL)]
     for name, text in texts if order == "ukrainian first" else texts[::-1]:
