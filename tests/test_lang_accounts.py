@@ -169,3 +169,42 @@ def test_the_reranker_decides_what_the_encoder_leaves_open() -> None:
     # Under the shortlist, or in the same language, nothing joins.
     assert grouping.close_across("en", "uk", grouping.ACROSS_SHORTLIST - 0.01, 1.0) is False
     assert grouping.close_across("uk", "uk", 1.0, 1.0) is False
+
+
+def _across_vectors(book: Path) -> int:
+    store = Store.open(book)
+    try:
+        return int(
+            store.conn.execute(
+                "SELECT count(*) FROM match_vectors WHERE claim_id LIKE 'ml:%'"
+            ).fetchone()[0]
+        )
+    finally:
+        store.close()
+
+
+def test_english_ingest_into_an_english_casebook_leaves_the_multilingual_encoder_alone(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verify.lang import encoder
+
+    book = tmp_path / "c.casebook"
+
+    def refuse(texts: object) -> None:
+        raise AssertionError("the multilingual encoder was used")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(encoder, "encode", refuse)
+        _ingest(cli, tmp_path, book, "report.txt", EN_DENIAL)
+    assert len(_claims(book)) == 1 and _across_vectors(book) == 0
+    # The first Russian document stores the English claim's vector, then joins it.
+    _ingest(cli, tmp_path, book, "ministry.txt", RU_STRIKE)
+    claims = _claims(book)
+    assert len(claims) == 1 and len(claims[0]) == 2, claims
+    assert _across_vectors(book) == 1
+    # Once a claim is in Cyrillic, English claims get theirs as they are written.
+    _ingest(cli, tmp_path, book, "council.txt", UK_OTHER)
+    _ingest(
+        cli, tmp_path, book, "buses.txt", "The mayor said that 40 new buses will run from May.\n"
+    )
+    assert len(_claims(book)) == 3 and _across_vectors(book) == 3
