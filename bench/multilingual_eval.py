@@ -10,11 +10,13 @@ encoder      NTREX cross-language retrieval with verify.lang.encoder alone: each
 match        the same through `verify match`'s search: the English lines as claims in a
              scratch casebook, each Russian or Ukrainian report line as a query.
 attribution  source / cue / content on the 208 tagged Russian sentences (SynTagRus).
-events       the cross-language cosine competing accounts need (verify.ingest.grouping
-             ACROSS_SIMILAR): NTREX translations (one content in two languages) against
-             other lines of the same document in the other language (same topic, other
-             content); the threshold is the lowest cosine admitting at most 1% of those on the
-             tuning lines (1-1005), then measured on the report lines.
+events       the cross-language thresholds competing accounts need (verify.ingest.grouping
+             ACROSS_SHORTLIST, ACROSS): NTREX translations (one content in two languages)
+             against other lines of the same document in the other language (same topic,
+             other content), by the multilingual encoder and by the re-ranker; per language
+             pair, of the pairs of thresholds (either cosine admits) letting through at most
+             1% of those on the tuning lines (1-1005), the one admitting most translations
+             there; then measured on the report lines, beside the encoder alone.
 With no argument, all of them.
 """
 
