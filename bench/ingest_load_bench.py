@@ -1,7 +1,7 @@
 """What the multilingual models cost a process that writes claims.
 
     python bench/ingest_load_bench.py [--against REF] [--runs N]
-In this process: seconds to load the multilingual encoder (verify.lang.encoder: its tokenizer
+In this process: CPU seconds to load the multilingual encoder (verify.lang.encoder: its tokenizer
 and weights) and the re-ranker (verify.lang.reranker) from this tree's model files and (with
 --against) REF's, median of N loads.
 Whole processes, from this tree and (with --against) from the tree of git revision REF in the
@@ -39,7 +39,7 @@ RUSSIAN = (
 
 
 def load_seconds(trees: dict[str, Path], runs: int) -> dict[tuple[str, str], float]:
-    """Median seconds to load each model from each tree's data, loads interleaved."""
+    """Median CPU seconds to load each model from each tree's data, loads interleaved."""
     from verify.lang.encoder import Encoder
     from verify.lang.reranker import Reranker
 
@@ -48,9 +48,10 @@ def load_seconds(trees: dict[str, Path], runs: int) -> dict[tuple[str, str], flo
         for name, model, folder in (("encoder", Encoder, "usem3"), ("re-ranker", Reranker, "me5")):
             # Each tree first every other run: neither gains from coming second.
             for tree_name, tree in list(trees.items())[:: 1 if run % 2 else -1]:
-                t0 = time.perf_counter()
+                # CPU time: on a shared machine, wall time mostly measures the neighbours.
+                t0 = time.process_time()
                 model(tree / "verify" / "data" / folder)
-                times.setdefault((name, tree_name), []).append(time.perf_counter() - t0)
+                times.setdefault((name, tree_name), []).append(time.process_time() - t0)
     return {key: statistics.median(values) for key, values in times.items()}
 
 
@@ -69,7 +70,7 @@ def main() -> None:
             trees[opts.against] = tree_of(opts.against, Path(tmp) / "against")
         loads = load_seconds(trees, opts.runs)
         for model in ("encoder", "re-ranker"):
-            cells = [f"{name}: {loads[(model, name)]:.2f} s" for name in trees]
+            cells = [f"{name}: {loads[(model, name)]:.2f} s CPU" for name in trees]
             print(
                 f"load the multilingual {model} (this code, each tree's data): "
                 + "  |  ".join(cells)
