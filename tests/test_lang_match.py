@@ -69,3 +69,21 @@ def test_deleting_a_claim_drops_its_multilingual_vector(tmp_path: Path) -> None:
         assert left == 0
     finally:
         store.close()
+
+
+def test_text_in_other_scripts_still_gets_a_vector() -> None:
+    """The encoder's vocabulary keeps only pieces that can match Latin or Cyrillic text;
+    letters of other scripts become unknown pieces, never an error."""
+    import numpy as np
+
+    from verify.lang import encoder
+
+    texts = [
+        "Ο υπουργός είπε ότι 40 σπίτια καταστράφηκαν.",
+        "部长说40所房屋被毁。",
+        "Міністр: 40 будинків",
+    ]
+    vectors = encoder.encode(texts)
+    assert vectors.shape == (3, encoder.DIMENSIONS)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-4)
+    assert float(vectors[0] @ vectors[2]) < 0.99

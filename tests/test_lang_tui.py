@@ -59,3 +59,21 @@ def test_markdown_report_has_a_language_row_only_when_needed(tmp_path: Path) -> 
         assert "| Language |" not in markdown.claim_report(store, store.get_claim("c1"))
     finally:
         store.close()
+
+
+def test_show_names_each_accounts_language_only_when_needed(cli, tmp_path: Path) -> None:
+    book = tmp_path / "x.casebook"
+    _casebook(book).close()
+    res = cli("show", "c1", "--casebook", str(book))
+    assert res.code == 0, res.err
+    lines = res.out.splitlines()
+    ministry = next(i for i, line in enumerate(lines) if "Министерство обороны (C)" in line)
+    assert "in Russian" in lines[ministry] and lines[ministry + 1].strip() == RU
+    assert any("Ukrainian air force (B)" in line and "in English" in line for line in lines)
+    store = Store.open(book)
+    store.update_claim(
+        "c1", lambda c: c.model_copy(update={"accounts": c.accounts[1:]}), "claim.edit"
+    )
+    store.close()
+    res = cli("show", "c1", "--casebook", str(book))
+    assert " in English" not in res.out and "Ukrainian air force (B)" in res.out

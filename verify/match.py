@@ -295,7 +295,7 @@ def prepared(
             if progress is not None:
                 progress(min(start + step, len(todo)), len(todo))
         across = [t for t in dict.fromkeys(texts) if t not in _prepared_across]
-        if across:
+        if across and not _across_later:
             _prepared_across.update(zip(across, _encode_across(across), strict=True))
             added_across.extend(across)
         yield
@@ -324,6 +324,35 @@ def vectors_later() -> Iterator[None]:
         yield
     finally:
         _later = before
+
+
+_across_later = False
+"""Inside `across_later()`: claims are written without their multilingual vector."""
+
+
+@contextmanager
+def across_later() -> Iterator[None]:
+    """Write claims without their multilingual vector (and so without loading that encoder).
+
+    For a casebook holding no Russian or Ukrainian claim: nothing reads those vectors there (an
+    English look-up uses the English encoder, an English statement is compared across
+    languages only with Cyrillic claims, and a Cyrillic look-up encodes the missing ones), and
+    the first Cyrillic document ingested stores them before it is compared (verify.ingest).
+    """
+    global _across_later
+    before, _across_later = _across_later, True
+    try:
+        yield
+    finally:
+        _across_later = before
+
+
+def has_cyrillic_claims(conn: sqlite3.Connection) -> bool:
+    """Whether any claim has a word in Cyrillic (the term index's Cyrillic range)."""
+    row = conn.execute(
+        "SELECT 1 FROM match_terms WHERE term >= ? AND term < ? LIMIT 1", ("\u0400", "\u0530")
+    ).fetchone()
+    return row is not None
 
 
 def _store_vector(conn: sqlite3.Connection, claim_id: str, text: str) -> None:
@@ -357,6 +386,9 @@ def _store_across(conn: sqlite3.Connection, claim_id: str, text: str, digest: by
     if row is not None and row[0] == digest:
         return
     vector = _prepared_across.get(text)
+    if vector is None and _across_later:
+        conn.execute("DELETE FROM match_vectors WHERE claim_id = ?", (key,))
+        return
     blob = _pack(vector[None, :] if vector is not None else _encode_across([text]))[0]
     conn.execute(
         "INSERT INTO match_vectors (claim_id, digest, vector) VALUES (?, ?, ?)" + _REPLACE_VECTOR,

@@ -187,19 +187,53 @@ def group(
 
 # -- across languages ----------------------------------------------------------------------
 
-ACROSS_SIMILAR = 0.47
-"""Multilingual-encoder cosine (verify.lang.encoder) a statement needs with a claim in another
-language to be another account of its event. Set by bench/multilingual_eval.py (events) on
-NTREX's tuning half (lines 1-1005): the lowest cosine that lets through at most 1% of pairs of
-different lines of one news document in two languages (same topic, other content; 0.471 there),
-which admits 58% of translations (same content) over en-ru, en-uk and ru-uk. On the report half
-(lines 1006-1997), 0.95% of same-document pairs pass, and 99% of English-Russian translations
-but only 33% of English-Ukrainian ones, a language that encoder knows badly: a Ukrainian account
-is then more often left unjoined than joined wrongly."""
-
-
 ACROSS_LANGUAGES = ("en", "ru", "uk")
 """Languages whose marks are known (here and in verify.lang.marks)."""
+
+
+ACROSS_SHORTLIST = 0.136
+"""Multilingual-encoder cosine (verify.lang.encoder, stored for every claim) a claim in another
+language needs to be looked at: on NTREX's tuning half (lines 1-1005; bench/multilingual_eval.py
+events) 99% of translations between English, Russian and Ukrainian are above it. The encoder
+barely knows Ukrainian, so it only shortlists; ACROSS decides."""
+
+ACROSS: dict[tuple[str, str], tuple[float, float]] = {
+    ("en", "ru"): (0.538, 0.886),
+    ("en", "uk"): (0.477, 0.873),
+    ("ru", "uk"): (0.488, 0.899),
+}
+"""Per pair of languages (in alphabetical order), the cosine by the multilingual encoder, or
+else by the re-ranker (verify.lang.reranker, multilingual-e5-small, which knows Ukrainian), a
+statement needs with a claim in the other language to be another account of its event. Chosen
+by bench/multilingual_eval.py (events) on NTREX's tuning half: of the pairs of thresholds
+letting through at most 1% of pairs of different lines of one news document (same topic, other
+content), the one admitting most translations (same content). Each language pair has its own:
+e5's cosines between Russian and Ukrainian, two close languages, run higher than between
+either and English, and the encoder knows Ukrainian badly."""
+
+
+def close_across(lang_a: str, lang_b: str, shortlist: float, finer: float | None) -> bool | None:
+    """Whether two statements in languages `lang_a` and `lang_b`, at cosines `shortlist`
+    (verify.lang.encoder) and `finer` (verify.lang.reranker), say the same thing; None when
+    that takes the `finer` cosine and it is not given."""
+    key = (lang_a, lang_b) if lang_a < lang_b else (lang_b, lang_a)
+    if key not in ACROSS or shortlist < ACROSS_SHORTLIST:
+        return False
+    least, least_finer = ACROSS[key]
+    if shortlist >= least:
+        return True
+    return None if finer is None else finer >= least_finer
+
+
+def finer_cosines(text: str, others: Sequence[str]) -> list[float]:
+    """The re-ranker's cosine between `text` and each of `others` (loaded on first use: only
+    statements a cheap mark already pairs with a claim in another language get here)."""
+    from verify.lang import reranker
+
+    if not others:
+        return []
+    vectors = reranker.encode([text, *others])
+    return [float(v) for v in vectors[1:] @ vectors[0]]
 
 
 def may_answer_across(b: str) -> bool:

@@ -6,7 +6,7 @@ proposed claims (status `proposed`) with their accounts, as one transaction.
 
 from __future__ import annotations
 
-import heapq
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from verify import anchor, match
 from verify.ids import new_id, stable_id
-from verify.ingest import attribution, grouping, sentences, speakers, worthiness
+from verify.ingest import across, attribution, grouping, sentences, speakers, worthiness
 from verify.ingest.documents import Archived
 from verify.lang import attribution_ru, language
 from verify.models import Account, Claim, ClaimStatus, Document, Source
@@ -290,7 +290,15 @@ def ingest(store: Store, archived: Archived) -> IngestResult:
                 )
             )
         plans.append(_Planned(members, accounts))
-    with match.prepared([p.members[0].text for p in plans], known=vectors):
+    texts = [p.members[0].text for p in plans]
+    if any(language(t) in grouping.ACROSS_LANGUAGES[1:] for t in texts):
+        across.fill(store)  # what this document's statements are compared with
+        later: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+    elif match.has_cyrillic_claims(store.conn):
+        later = contextlib.nullcontext()
+    else:
+        later = match.across_later()
+    with later, match.prepared(texts, known=vectors):
         seen = _last_event(store)
         _look_up(store, plans)
         with store.transaction():
@@ -324,7 +332,7 @@ def _look_up(store: Store, plans: list[_Planned]) -> None:
     """Which claim, in the casebook or earlier in the document, each group repeats, or which
     claim of the casebook it gives another account of."""
     fresh: list[tuple[str, _Planned]] = []
-    scan = _Scan()
+    scan = across.Scan()
     for plan in plans:
         text = plan.members[0].text
         found = store.similar(text, top=OTHER_CLAIMS)
@@ -347,7 +355,9 @@ def _look_up(store: Store, plans: list[_Planned]) -> None:
                 fresh.append((query, plan))
 
 
-def _same_event(store: Store, cand: Candidate, found: list[match.Match], scan: _Scan) -> str | None:
+def _same_event(
+    store: Store, cand: Candidate, found: list[match.Match], scan: across.Scan
+) -> str | None:
     """An earlier claim (from another document) that `cand` is another speaker's account of:
     the marks and cosines of grouping within a document, with the claim's first account."""
     if cand.speaker is None:
@@ -364,59 +374,7 @@ def _same_event(store: Store, cand: Candidate, found: list[match.Match], scan: _
             continue
         if claim.claimant and not grouping.same_speaker(claim.claimant, cand.speaker):
             return claim.id
-    return _same_event_across(store, cand, lang, scan)
-
-
-@dataclass
-class _Scan:
-    """The casebook's multilingual vectors, read once per look-up of a whole document: those
-    of Cyrillic claims (for English statements), and all (for Russian and Ukrainian ones)."""
-
-    read: dict[bool, tuple[list[str], Any]] = field(default_factory=dict)
-
-    def vectors(self, store: Store, english: bool) -> tuple[list[str], Any]:
-        if english not in self.read:
-            # Claims whose vector is still to come (a big import being filled) are not
-            # compared: encoding them all here would hold up the ingest; a missed join is
-            # no harm.
-            self.read[english] = (
-                match.cyrillic_vectors(store.conn)
-                if english
-                else match.across_vectors(store.conn, encode_missing=False)
-            )
-        return self.read[english]
-
-
-def _same_event_across(store: Store, cand: Candidate, lang: str, scan: _Scan) -> str | None:
-    """An earlier claim in another language that `cand` is another speaker's account of: the
-    nearest by the multilingual encoder, close enough (grouping.ACROSS_SIMILAR) and marked, in
-    the statement's own language, as answering it."""
-    assert cand.speaker is not None
-    if lang not in grouping.ACROSS_LANGUAGES or not grouping.may_answer_across(cand.text):
-        return None  # nothing could mark it: spare the scan of every claim's vector
-    ids, matrix = scan.vectors(store, english=lang == "en")
-    if not ids:
-        return None
-    cosines = matrix @ match.across_vector(cand.text)
-    least = grouping.ACROSS_SIMILAR
-    close = [(c, float(v)) for c, v in zip(ids, cosines, strict=True) if v >= least]
-    # Claims in the statement's own language are the other look-up's: only those in another
-    # language count towards the few compared.
-    compared = 0
-    for claim_id, _ in heapq.nlargest(4 * OTHER_CLAIMS, close, key=lambda kv: kv[1]):
-        claim = store.get_claim(claim_id)
-        if language(claim.text) in (lang, "other"):
-            continue
-        compared += 1
-        if compared > OTHER_CLAIMS:
-            break
-        if claim.status == ClaimStatus.dropped or "merged_into" in claim.extra:
-            continue
-        if not claim.claimant or grouping.same_speaker(claim.claimant, cand.speaker):
-            continue
-        if grouping.mark_across(claim.text, cand.text):
-            return claim.id
-    return None
+    return across.same_event(store, cand.text, cand.speaker, lang, scan)
 
 
 def _last_event(store: Store) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from verify import grading
+from verify.lang.labels import account_labels
 from verify.models import Claim, Document, Settings, Source
 from verify.textsafe import clean, one_line
 
@@ -36,10 +37,12 @@ def claim_text(
             lines.append(f"{key}: {one_line(value)}")
     lines.append("")
     lines.append(f"Accounts ({len(claim.accounts)}):")
-    for i, acc in enumerate(claim.accounts, 1):
+    languages = account_labels([acc.statement for acc in claim.accounts])
+    for i, (acc, lang) in enumerate(zip(claim.accounts, languages, strict=True), 1):
         src = sources.get(acc.source_id or "")
         who = f"{one_line(src.name)} ({src.grade})" if src else "unattributed"
-        lines.append(f"  {i}. {who} [{acc.assessment.value}]  {acc.id}")
+        said = f" in {lang}" if lang else ""  # named only when not every account is English
+        lines.append(f"  {i}. {who} [{acc.assessment.value}]{said}  {acc.id}")
         lines.append(f"     {one_line(acc.statement)}")
     lines.append("")
     lines.append(f"Evidence ({len(claim.evidence)}):")
