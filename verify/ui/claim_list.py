@@ -105,7 +105,7 @@ class ClaimList(ScrollView, can_focus=True):
     ClaimList > .claim-list--dim { color: $text-muted; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
     """Index of the highlighted row."""
 
     class Highlighted(Message):
@@ -116,9 +116,24 @@ class ClaimList(ScrollView, can_focus=True):
     def __init__(self, rows: ClaimRows, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows = rows
+        self._laid_out = Size(-1, -1)
+        """The list's size in rows when the screen was last laid out (see `_size_updated`)."""
 
     def on_mount(self) -> None:
         self.reload()
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual hands a line-API view its viewport as its virtual size, which never equals
+        # the list's length, so every layout of the screen (the claim pane's, on each move)
+        # looked like a new length and redrew the scrollbar in a frame of its own. The
+        # scrollbar is redone when the length really changed since the last layout.
+        rows = self.virtual_size
+        changed, self._laid_out = rows != self._laid_out, rows
+        return super()._size_updated(
+            size, virtual_size if changed else rows, container_size, layout
+        )
 
     def reload(self, keep: str | None = None) -> None:
         """Re-read sizes (after edits or a new filter), keeping `keep` highlighted if present."""
@@ -140,7 +155,10 @@ class ClaimList(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         row = self.rows.get(new)
         self.post_message(self.Highlighted(row.id if row else None))
-        self.refresh()
+        # Only the two rows whose highlight changed are drawn again; a scroll that follows
+        # (scroll_to_cursor) redraws the whole list by itself.
+        self.refresh_line(old)
+        self.refresh_line(new)
 
     def scroll_to_cursor(self) -> None:
         top = int(self.scroll_offset.y)

@@ -11,6 +11,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Static
 
 from verify import grading
@@ -102,18 +104,57 @@ def evidence_table(ctx: ClaimContext) -> Table:
     return table
 
 
+# Why the pane's widgets redeclare `virtual_size`: after a layout, Textual stores each widget's
+# new size through this reactive, which asks for a second layout of the whole screen (and a
+# frame) whenever the size changed, even when nothing else is left to lay out. The first
+# layout already placed every widget of the pane at its final size; a scroll container shows
+# or hides its scrollbar through its own reactive, which still lays out again when it must.
+
+
+class PaneStatic(Static):
+    """A Static of the claim pane: its new size after a layout asks for no second layout."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
+
+    def show(self, content: Text | Content | Table) -> None:
+        # Same words, same styles: nothing to redraw or lay out (a claim without a verdict,
+        # an empty panel, and so on). Content's own == compares the words only.
+        old = self.content
+        if isinstance(content, Text) and isinstance(old, Text) and content == old:
+            return
+        if (
+            isinstance(content, Content)
+            and isinstance(old, Content)
+            and (content.plain, content.spans) == (old.plain, old.spans)
+        ):
+            return
+        self.update(content)
+
+
+class PaneScroll(VerticalScroll):
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
+
+
+class PaneHorizontal(Horizontal):
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
+
+
 class AccountColumn(Vertical):
     """One account: its number, source and grade, the statement, its own assessment."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
 
     def __init__(self, ctx: ClaimContext, index: int) -> None:
         super().__init__(classes="account-column")
         self.ctx = ctx
         self.index = index
+        head, body = self.contents()
+        self.head = PaneStatic(head, classes="account-head")
+        self.statement = PaneStatic(body, classes="account-statement")
 
     def compose(self) -> ComposeResult:
-        head, body = self.contents()
-        yield Static(head, classes="account-head")
-        yield Static(body, classes="account-statement")
+        yield self.head
+        yield self.statement
 
     def contents(self) -> tuple[Content, Text]:
         acc = self.ctx.claim.accounts[self.index]
@@ -140,8 +181,8 @@ class AccountColumn(Vertical):
     def show(self, ctx: ClaimContext) -> None:
         self.ctx = ctx
         head, body = self.contents()
-        self.query_one(".account-head", Static).update(head)
-        self.query_one(".account-statement", Static).update(body)
+        self.head.show(head)
+        self.statement.show(body)
 
 
 class ClaimView(Vertical):
@@ -165,25 +206,28 @@ class ClaimView(Vertical):
         if not body or (focused is not None and self in focused.ancestors_with_self):
             return False  # not composed yet, or the reviewer is inside the pane: rebuild
         scroll = body.first(VerticalScroll)
-        self.query_one("#claim-header", Static).update(self._header(ctx))
-        matches = self.query_one("#claim-matches", Static)
+        self.query_one("#claim-header", PaneStatic).show(self._header(ctx))
+        matches = self.query_one("#claim-matches", PaneStatic)
         matches.display = bool(ctx.matches)
         if ctx.matches:
-            matches.update(self._matches(ctx))
+            matches.show(self._matches(ctx))
         accounts = self.query_one("#accounts", Horizontal)
         count = len(ctx.claim.accounts)
         accounts.display = count > 0
         self.query_one("#accounts-empty", Static).display = count == 0
+        # Columns beyond this claim's accounts are hidden, not removed: a removal and a later
+        # mount each cost a layout of their own, a frame after the one that shows the claim.
         columns = list(accounts.query_children(AccountColumn))
         for column in columns[:count]:
             column.show(ctx)
+            column.display = True
         for column in columns[count:]:
-            column.remove()
+            column.display = False
         if count > len(columns):
             accounts.mount_all(AccountColumn(ctx, i) for i in range(len(columns), count))
         evidence = evidence_table(ctx) if ctx.claim.evidence else self._no_evidence(ctx)
-        self.query_one("#evidence", Static).update(evidence)
-        self.query_one("#verdict", Static).update(self._verdict_text(ctx))
+        self.query_one("#evidence", PaneStatic).show(evidence)
+        self.query_one("#verdict", PaneStatic).show(self._verdict_text(ctx))
         scroll.scroll_to(0, 0, animate=False, immediate=True)  # a new claim starts at its top
         return True
 
@@ -194,7 +238,7 @@ class ClaimView(Vertical):
     def compose(self) -> ComposeResult:
         ctx = self.ctx
         if ctx is None:
-            yield Static(
+            yield PaneStatic(
                 Text(
                     "No claim selected. Press n to add one, or import a file with `verify import`.",
                     style="dim",
@@ -202,23 +246,23 @@ class ClaimView(Vertical):
                 id="claim-empty",
             )
             return
-        with VerticalScroll(id="claim-body"):
+        with PaneScroll(id="claim-body"):
             yield from self._body(ctx)
-        yield Static(self._verdict_text(ctx), id="verdict")
+        yield PaneStatic(self._verdict_text(ctx), id="verdict")
 
     def _body(self, ctx: ClaimContext) -> ComposeResult:
         claim = ctx.claim
-        yield Static(self._header(ctx), id="claim-header")
+        yield PaneStatic(self._header(ctx), id="claim-header")
         # Every part is there for every claim, hidden when empty, so moving to the next
         # claim updates them in place (see `_update`).
-        matches = Static(self._matches(ctx) if ctx.matches else "", id="claim-matches")
+        matches = PaneStatic(self._matches(ctx) if ctx.matches else "", id="claim-matches")
         matches.display = bool(ctx.matches)
         yield matches
-        with Horizontal(id="accounts") as accounts:
+        with PaneHorizontal(id="accounts") as accounts:
             accounts.display = bool(claim.accounts)
             for i in range(len(claim.accounts)):
                 yield AccountColumn(ctx, i)
-        empty = Static(
+        empty = PaneStatic(
             Text(
                 f"No accounts yet: press {ctx.key('account', 'a')} to add who says what.",
                 style="dim",
@@ -228,9 +272,9 @@ class ClaimView(Vertical):
         empty.display = not claim.accounts
         yield empty
         if claim.evidence:
-            yield Static(evidence_table(ctx), id="evidence")
+            yield PaneStatic(evidence_table(ctx), id="evidence")
         else:
-            yield Static(self._no_evidence(ctx), id="evidence")
+            yield PaneStatic(self._no_evidence(ctx), id="evidence")
 
     @staticmethod
     def _no_evidence(ctx: ClaimContext) -> Text:
