@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 
 from rich.segment import Segment
 from rich.style import Style
@@ -117,6 +118,8 @@ class ClaimList(ScrollView, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows = rows
         self._laid_out = Size(-1, -1)
+        self.on_highlight: Callable[[str | None], None] | None = None
+        """Called with the highlighted claim's id instead of posting `Highlighted`, once set."""
         """The list's size in rows when the screen was last laid out (see `_size_updated`)."""
 
     def on_mount(self) -> None:
@@ -154,7 +157,13 @@ class ClaimList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         row = self.rows.get(new)
-        self.post_message(self.Highlighted(row.id if row else None))
+        claim_id = row.id if row else None
+        if self.on_highlight is not None:
+            # Told at once, not by a message that climbs the DOM: the claim pane is then
+            # updated in the same frame as the cursor, instead of a frame (1/60 s) later.
+            self.on_highlight(claim_id)
+        else:
+            self.post_message(self.Highlighted(claim_id))
         # Only the two rows whose highlight changed are drawn again; a scroll that follows
         # (scroll_to_cursor) redraws the whole list by itself.
         self.refresh_line(old)
