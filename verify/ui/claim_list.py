@@ -8,7 +8,7 @@ from collections.abc import Callable
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -118,6 +118,7 @@ class ClaimList(ScrollView, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows = rows
         self._laid_out = Size(-1, -1)
+        self._styles: tuple[Style, Style, Style] | None = None
         self.on_highlight: Callable[[str | None], None] | None = None
         """Called with the highlighted claim's id instead of posting `Highlighted`, once set."""
         """The list's size in rows when the screen was last laid out (see `_size_updated`)."""
@@ -197,16 +198,32 @@ class ClaimList(ScrollView, can_focus=True):
             if 0 <= index < len(self.rows):
                 self.cursor = index
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = None  # the theme or focus may have changed since the last drawing
+        return super().render_lines(crop)
+
+    def _row_styles(self) -> tuple[Style, Style, Style]:
+        # Looked up once per drawing, not once per row: the widget's style walks the DOM,
+        # and a scroll of the list draws every row.
+        if self._styles is None:
+            self._styles = (
+                self.rich_style,
+                self.get_component_rich_style("claim-list--cursor"),
+                self.get_component_rich_style("claim-list--dim"),
+            )
+        return self._styles
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         index = int(self.scroll_offset.y) + y
         row = self.rows.get(index)
+        style, cursor_style, dim_style = self._row_styles()
         if row is None:
-            return Strip.blank(width, self.rich_style)
-        base = self.rich_style
+            return Strip.blank(width, style)
+        base = style
         if index == self.cursor:
-            base = base + self.get_component_rich_style("claim-list--cursor")
-        dim = base + self.get_component_rich_style("claim-list--dim")
+            base = base + cursor_style
+        dim = base + dim_style
         # A narrow list keeps room for the claim's words: short badge, no status column.
         narrow = width < NARROW
         badge_width = 4 if narrow else 10
