@@ -75,8 +75,9 @@ async def test_moving_up_and_down_shows_each_claim_without_searching_first(
 async def test_moving_shows_the_same_screen_as_opening_the_claim_afresh(size, sample_tui) -> None:
     # The pane is updated in place from claim to claim (accounts come and go, matches and
     # evidence appear and vanish, hidden account columns come back): what it shows must be
-    # what a rebuilt pane shows. A walk down and back up updates the pane in place only; a
-    # second walk rebuilds the pane at every claim.
+    # what a rebuilt pane shows. A walk down and back up updates the pane in place only (and
+    # draws again only the list rows whose highlight moved); a second walk rebuilds the pane
+    # and redraws the whole list at every claim.
     async with sample_tui(size) as (app, pilot):
         steps = min(8, len(app.rows) - 1)
         keys = ["down"] * steps + ["up"] * steps
@@ -94,6 +95,7 @@ async def test_moving_shows_the_same_screen_as_opening_the_claim_afresh(size, sa
             await pilot.press(key)
             await pilot.pause()
             app.claim_view.refresh(recompose=True)
+            app.claim_list.refresh()  # every row drawn again, not only the two that changed
             await pilot.pause()
             assert app.ctx is not None and app.ctx.claim.id == claim_id
             assert app.export_screenshot() == screen, claim_id

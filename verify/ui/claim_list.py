@@ -165,10 +165,11 @@ class ClaimList(ScrollView, can_focus=True):
             self.on_highlight(claim_id)
         else:
             self.post_message(self.Highlighted(claim_id))
-        # Only the two rows whose highlight changed are drawn again; a scroll that follows
+        # Only the two rows whose highlight changed are drawn again, and only up to the
+        # scrollbar: a row across it would redraw the whole scrollbar. A scroll that follows
         # (scroll_to_cursor) redraws the whole list by itself.
-        self.refresh_line(old)
-        self.refresh_line(new)
+        top, width = int(self.scroll_offset.y), self.scrollable_content_region.width
+        self.refresh(Region(0, old - top, width, 1), Region(0, new - top, width, 1))
 
     def scroll_to_cursor(self) -> None:
         top = int(self.scroll_offset.y)
