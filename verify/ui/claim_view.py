@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rich import box
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -111,12 +114,37 @@ def evidence_table(ctx: ClaimContext) -> Table:
 # or hides its scrollbar through its own reactive, which still lays out again when it must.
 
 
+class DrawnOnce:
+    """A Rich renderable drawn once per width and height however often it is asked for.
+
+    Textual draws a Static's Rich content once to measure its height for the layout and again
+    to paint it; an evidence table is the costliest part of the pane to draw.
+    """
+
+    def __init__(self, renderable: Table) -> None:
+        self.renderable = renderable
+        self._lines: dict[tuple[int, int | None], list[list[Segment]]] = {}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        key = (options.max_width, options.height)
+        lines = self._lines.get(key)
+        if lines is None:
+            lines = self._lines[key] = console.render_lines(self.renderable, options, pad=False)
+        new_line = Segment.line()
+        for segments in lines:
+            yield from segments
+            yield new_line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)
+
+
 class PaneStatic(Static):
     """A Static of the claim pane: its new size after a layout asks for no second layout."""
 
     virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
 
-    def show(self, content: Text | Content | Table) -> None:
+    def show(self, content: Text | Content | DrawnOnce) -> None:
         # Same words, same styles: nothing to redraw or lay out (a claim without a verdict,
         # an empty panel, and so on). Content's own == compares the words only.
         old = self.content
@@ -225,7 +253,7 @@ class ClaimView(Vertical):
             column.display = False
         if count > len(columns):
             accounts.mount_all(AccountColumn(ctx, i) for i in range(len(columns), count))
-        evidence = evidence_table(ctx) if ctx.claim.evidence else self._no_evidence(ctx)
+        evidence = DrawnOnce(evidence_table(ctx)) if ctx.claim.evidence else self._no_evidence(ctx)
         self.query_one("#evidence", PaneStatic).show(evidence)
         self.query_one("#verdict", PaneStatic).show(self._verdict_text(ctx))
         scroll.scroll_to(0, 0, animate=False, immediate=True)  # a new claim starts at its top
@@ -272,7 +300,7 @@ class ClaimView(Vertical):
         empty.display = not claim.accounts
         yield empty
         if claim.evidence:
-            yield PaneStatic(evidence_table(ctx), id="evidence")
+            yield PaneStatic(DrawnOnce(evidence_table(ctx)), id="evidence")
         else:
             yield PaneStatic(self._no_evidence(ctx), id="evidence")
 
