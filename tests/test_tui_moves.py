@@ -5,8 +5,11 @@ What the pane shows after a move is checked against a pane built afresh in test_
 from __future__ import annotations
 
 import pytest
+from rich.text import Text
+from textual.content import Content
 
 from verify.ui.claim_list import ClaimList
+from verify.ui.claim_view import same
 
 SIZES = [(80, 24), (160, 45)]
 
@@ -83,3 +86,18 @@ async def test_the_first_claim_with_more_accounts_adds_columns_that_stay(sample_
             assert len(shown) == accounts
             counts.append(len(columns))
         assert counts == sorted(counts)  # columns are hidden, never removed
+
+
+def test_a_part_of_the_pane_is_left_alone_only_when_it_would_draw_the_same() -> None:
+    assert same(Text("No verdict", style="dim"), Text("No verdict", style="dim"))
+    assert not same(Text("No verdict", style="dim"), Text("No verdict"))
+    bold, plain = Text(), Text()
+    bold.append("D", style="bold")
+    plain.append("D")
+    assert not same(bold, plain)
+    grade = Content.assemble(("1. ", "bold"), (" D ", "bold $text-warning on $warning-muted"))
+    assert same(
+        grade, Content.assemble(("1. ", "bold"), (" D ", "bold $text-warning on $warning-muted"))
+    )
+    assert not same(grade, Content.assemble(("1. ", "bold"), (" D ", "bold $text-error")))
+    assert not same(Text("x"), Content("x"))

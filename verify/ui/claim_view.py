@@ -107,13 +107,6 @@ def evidence_table(ctx: ClaimContext) -> Table:
     return table
 
 
-# Why the pane's widgets redeclare `virtual_size`: after a layout, Textual stores each widget's
-# new size through this reactive, which asks for a second layout of the whole screen (and a
-# frame) whenever the size changed, even when nothing else is left to lay out. The first
-# layout already placed every widget of the pane at its final size; a scroll container shows
-# or hides its scrollbar through its own reactive, which still lays out again when it must.
-
-
 class DrawnOnce:
     """A Rich renderable drawn once per width and height however often it is asked for.
 
@@ -139,6 +132,13 @@ class DrawnOnce:
         return Measurement.get(console, options, self.renderable)
 
 
+# Why the pane's widgets redeclare `virtual_size`: after a layout, Textual stores each widget's
+# new size through this reactive, which asks for a second layout of the whole screen (and a
+# frame) whenever the size changed, even when nothing else is left to lay out. The first
+# layout already placed every widget of the pane at its final size; a scroll container shows
+# or hides its scrollbar through its own reactive, which still lays out again when it must.
+
+
 class PaneStatic(Static):
     """A Static of the claim pane: its new size after a layout asks for no second layout."""
 
@@ -146,17 +146,22 @@ class PaneStatic(Static):
 
     def show(self, content: Text | Content | DrawnOnce) -> None:
         # Same words, same styles: nothing to redraw or lay out (a claim without a verdict,
-        # an empty panel, and so on). Content's own == compares the words only.
-        old = self.content
-        if isinstance(content, Text) and isinstance(old, Text) and content == old:
-            return
-        if (
-            isinstance(content, Content)
-            and isinstance(old, Content)
-            and (content.plain, content.spans) == (old.plain, old.spans)
-        ):
+        # an empty panel, and so on).
+        if same(content, self.content):
             return
         self.update(content)
+
+
+def same(new: object, old: object) -> bool:
+    """Whether two texts draw the same: Rich's and Textual's own == compare less than that."""
+    fields: tuple[str, ...]
+    if isinstance(new, Text) and isinstance(old, Text):
+        fields = ("plain", "spans", "style", "justify", "overflow", "no_wrap", "end")
+    elif isinstance(new, Content) and isinstance(old, Content):
+        fields = ("plain", "spans")
+    else:
+        return False
+    return all(getattr(new, f) == getattr(old, f) for f in fields)
 
 
 class PaneScroll(VerticalScroll):
