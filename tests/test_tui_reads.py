@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from verify.store import Store
 from verify.ui.app import PREFETCH_AFTER
 
@@ -69,19 +71,31 @@ async def test_moving_up_and_down_shows_each_claim_without_searching_first(
         assert app.ctx.matches == full.matches
 
 
-async def test_moving_shows_the_same_screen_as_opening_the_claim_afresh(sample_tui) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (160, 45)])
+async def test_moving_shows_the_same_screen_as_opening_the_claim_afresh(size, sample_tui) -> None:
     # The pane is updated in place from claim to claim (accounts come and go, matches and
-    # evidence appear and vanish): what it shows must be what a rebuilt pane shows.
-    async with sample_tui() as (app, pilot):
+    # evidence appear and vanish, hidden account columns come back): what it shows must be
+    # what a rebuilt pane shows. A walk down and back up updates the pane in place only (and
+    # draws again only the list rows whose highlight moved); a second walk rebuilds the pane
+    # and redraws the whole list at every claim.
+    async with sample_tui(size) as (app, pilot):
+        steps = min(8, len(app.rows) - 1)
+        keys = ["down"] * steps + ["up"] * steps
         shapes = set()
-        for _ in range(min(8, len(app.rows) - 1)):
-            await pilot.press("down")
+        moved = []
+        for key in keys:
+            await pilot.press(key)
             await pilot.pause()
             ctx = app.ctx
             assert ctx is not None
             shapes.add((bool(ctx.matches), len(ctx.claim.accounts), bool(ctx.claim.evidence)))
-            moved = app.export_screenshot()
-            app.claim_view.refresh(recompose=True)
-            await pilot.pause()
-            assert app.export_screenshot() == moved, ctx.claim.id
+            moved.append((ctx.claim.id, app.export_screenshot()))
         assert len(shapes) > 2  # the walk crossed claims of different make-up
+        for key, (claim_id, screen) in zip(keys, moved, strict=True):
+            await pilot.press(key)
+            await pilot.pause()
+            app.claim_view.refresh(recompose=True)
+            app.claim_list.refresh()  # every row drawn again, not only the two that changed
+            await pilot.pause()
+            assert app.ctx is not None and app.ctx.claim.id == claim_id
+            assert app.export_screenshot() == screen, claim_id

@@ -111,6 +111,7 @@ class VerifyApp(GuardedApp):
             claim_list.scroll_to(y=restored.scroll_y, animate=False, immediate=True)
         claim_list.focus()
         self._show_current()
+        claim_list.on_highlight = self._cursor_moved
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self._check_outside_changes)
         self.guarding = True
@@ -235,10 +236,13 @@ class VerifyApp(GuardedApp):
             self._prefetch_timer = self.set_timer(PREFETCH_AFTER, self._prefetch_neighbours)
 
     @on(ClaimList.Highlighted)
-    @reported
     def _highlighted(self, event: ClaimList.Highlighted) -> None:
+        self._cursor_moved(event.claim_id)
+
+    @reported
+    def _cursor_moved(self, claim_id: str | None) -> None:
         typing = self.focused is self.filter_input
-        if not typing and (self.ctx is None or self.ctx.claim.id != event.claim_id):
+        if not typing and (self.ctx is None or self.ctx.claim.id != claim_id):
             self._show_current()
         self._remember_soon()
 

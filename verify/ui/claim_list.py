@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -105,7 +106,7 @@ class ClaimList(ScrollView, can_focus=True):
     ClaimList > .claim-list--dim { color: $text-muted; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
     """Index of the highlighted row."""
 
     class Highlighted(Message):
@@ -116,9 +117,27 @@ class ClaimList(ScrollView, can_focus=True):
     def __init__(self, rows: ClaimRows, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows = rows
+        self._laid_out = Size(-1, -1)
+        self._styles: tuple[Style, Style, Style] | None = None
+        self.on_highlight: Callable[[str | None], None] | None = None
+        """Called with the highlighted claim's id instead of posting `Highlighted`, once set."""
+        """The list's size in rows when the screen was last laid out (see `_size_updated`)."""
 
     def on_mount(self) -> None:
         self.reload()
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual hands a line-API view its viewport as its virtual size, which never equals
+        # the list's length, so every layout of the screen (the claim pane's, on each move)
+        # looked like a new length and redrew the scrollbar in a frame of its own. The
+        # scrollbar is redone when the length really changed since the last layout.
+        rows = self.virtual_size
+        changed, self._laid_out = rows != self._laid_out, rows
+        return super()._size_updated(
+            size, virtual_size if changed else rows, container_size, layout
+        )
 
     def reload(self, keep: str | None = None) -> None:
         """Re-read sizes (after edits or a new filter), keeping `keep` highlighted if present."""
@@ -139,8 +158,18 @@ class ClaimList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         row = self.rows.get(new)
-        self.post_message(self.Highlighted(row.id if row else None))
-        self.refresh()
+        claim_id = row.id if row else None
+        if self.on_highlight is not None:
+            # Told at once, not by a message that climbs the DOM: the claim pane is then
+            # updated in the same frame as the cursor, instead of a frame (1/60 s) later.
+            self.on_highlight(claim_id)
+        else:
+            self.post_message(self.Highlighted(claim_id))
+        # Only the two rows whose highlight changed are drawn again, and only up to the
+        # scrollbar: a row across it would redraw the whole scrollbar. A scroll that follows
+        # (scroll_to_cursor) redraws the whole list by itself.
+        top, width = int(self.scroll_offset.y), self.scrollable_content_region.width
+        self.refresh(Region(0, old - top, width, 1), Region(0, new - top, width, 1))
 
     def scroll_to_cursor(self) -> None:
         top = int(self.scroll_offset.y)
@@ -170,16 +199,32 @@ class ClaimList(ScrollView, can_focus=True):
             if 0 <= index < len(self.rows):
                 self.cursor = index
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = None  # the theme or focus may have changed since the last drawing
+        return super().render_lines(crop)
+
+    def _row_styles(self) -> tuple[Style, Style, Style]:
+        # Looked up once per drawing, not once per row: the widget's style walks the DOM,
+        # and a scroll of the list draws every row.
+        if self._styles is None:
+            self._styles = (
+                self.rich_style,
+                self.get_component_rich_style("claim-list--cursor"),
+                self.get_component_rich_style("claim-list--dim"),
+            )
+        return self._styles
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         index = int(self.scroll_offset.y) + y
         row = self.rows.get(index)
+        style, cursor_style, dim_style = self._row_styles()
         if row is None:
-            return Strip.blank(width, self.rich_style)
-        base = self.rich_style
+            return Strip.blank(width, style)
+        base = style
         if index == self.cursor:
-            base = base + self.get_component_rich_style("claim-list--cursor")
-        dim = base + self.get_component_rich_style("claim-list--dim")
+            base = base + cursor_style
+        dim = base + dim_style
         # A narrow list keeps room for the claim's words: short badge, no status column.
         narrow = width < NARROW
         badge_width = 4 if narrow else 10

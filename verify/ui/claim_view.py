@@ -6,11 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rich import box
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Static
 
 from verify import grading
@@ -102,18 +107,87 @@ def evidence_table(ctx: ClaimContext) -> Table:
     return table
 
 
+class DrawnOnce:
+    """A Rich renderable drawn once per width and height however often it is asked for.
+
+    Textual draws a Static's Rich content once to measure its height for the layout and again
+    to paint it; an evidence table is the costliest part of the pane to draw.
+    """
+
+    def __init__(self, renderable: Table) -> None:
+        self.renderable = renderable
+        self._lines: dict[tuple[int, int | None], list[list[Segment]]] = {}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        key = (options.max_width, options.height)
+        lines = self._lines.get(key)
+        if lines is None:
+            lines = self._lines[key] = console.render_lines(self.renderable, options, pad=False)
+        new_line = Segment.line()
+        for segments in lines:
+            yield from segments
+            yield new_line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)
+
+
+# Why the pane's widgets redeclare `virtual_size`: after a layout, Textual stores each widget's
+# new size through this reactive, which asks for a second layout of the whole screen (and a
+# frame) whenever the size changed, even when nothing else is left to lay out. The first
+# layout already placed every widget of the pane at its final size; a scroll container shows
+# or hides its scrollbar through its own reactive, which still lays out again when it must.
+
+
+class PaneStatic(Static):
+    """A Static of the claim pane: its new size after a layout asks for no second layout."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
+
+    def show(self, content: Text | Content | DrawnOnce) -> None:
+        # Same words, same styles: nothing to redraw or lay out (a claim without a verdict,
+        # an empty panel, and so on).
+        if same(content, self.content):
+            return
+        self.update(content)
+
+
+def same(new: object, old: object) -> bool:
+    """Whether two texts draw the same: Rich's and Textual's own == compare less than that."""
+    fields: tuple[str, ...]
+    if isinstance(new, Text) and isinstance(old, Text):
+        fields = ("plain", "spans", "style", "justify", "overflow", "no_wrap", "end")
+    elif isinstance(new, Content) and isinstance(old, Content):
+        fields = ("plain", "spans")
+    else:
+        return False
+    return all(getattr(new, f) == getattr(old, f) for f in fields)
+
+
+class PaneScroll(VerticalScroll):
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
+
+
+class PaneHorizontal(Horizontal):
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
+
+
 class AccountColumn(Vertical):
     """One account: its number, source and grade, the statement, its own assessment."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
 
     def __init__(self, ctx: ClaimContext, index: int) -> None:
         super().__init__(classes="account-column")
         self.ctx = ctx
         self.index = index
+        head, body = self.contents()
+        self.head = PaneStatic(head, classes="account-head")
+        self.statement = PaneStatic(body, classes="account-statement")
 
     def compose(self) -> ComposeResult:
-        head, body = self.contents()
-        yield Static(head, classes="account-head")
-        yield Static(body, classes="account-statement")
+        yield self.head
+        yield self.statement
 
     def contents(self) -> tuple[Content, Text]:
         acc = self.ctx.claim.accounts[self.index]
@@ -140,8 +214,8 @@ class AccountColumn(Vertical):
     def show(self, ctx: ClaimContext) -> None:
         self.ctx = ctx
         head, body = self.contents()
-        self.query_one(".account-head", Static).update(head)
-        self.query_one(".account-statement", Static).update(body)
+        self.head.show(head)
+        self.statement.show(body)
 
 
 class ClaimView(Vertical):
@@ -165,25 +239,28 @@ class ClaimView(Vertical):
         if not body or (focused is not None and self in focused.ancestors_with_self):
             return False  # not composed yet, or the reviewer is inside the pane: rebuild
         scroll = body.first(VerticalScroll)
-        self.query_one("#claim-header", Static).update(self._header(ctx))
-        matches = self.query_one("#claim-matches", Static)
+        self.query_one("#claim-header", PaneStatic).show(self._header(ctx))
+        matches = self.query_one("#claim-matches", PaneStatic)
         matches.display = bool(ctx.matches)
         if ctx.matches:
-            matches.update(self._matches(ctx))
+            matches.show(self._matches(ctx))
         accounts = self.query_one("#accounts", Horizontal)
         count = len(ctx.claim.accounts)
         accounts.display = count > 0
         self.query_one("#accounts-empty", Static).display = count == 0
+        # Columns beyond this claim's accounts are hidden, not removed: a removal and a later
+        # mount each cost a layout of their own, a frame after the one that shows the claim.
         columns = list(accounts.query_children(AccountColumn))
         for column in columns[:count]:
             column.show(ctx)
+            column.display = True
         for column in columns[count:]:
-            column.remove()
+            column.display = False
         if count > len(columns):
             accounts.mount_all(AccountColumn(ctx, i) for i in range(len(columns), count))
-        evidence = evidence_table(ctx) if ctx.claim.evidence else self._no_evidence(ctx)
-        self.query_one("#evidence", Static).update(evidence)
-        self.query_one("#verdict", Static).update(self._verdict_text(ctx))
+        evidence = DrawnOnce(evidence_table(ctx)) if ctx.claim.evidence else self._no_evidence(ctx)
+        self.query_one("#evidence", PaneStatic).show(evidence)
+        self.query_one("#verdict", PaneStatic).show(self._verdict_text(ctx))
         scroll.scroll_to(0, 0, animate=False, immediate=True)  # a new claim starts at its top
         return True
 
@@ -194,7 +271,7 @@ class ClaimView(Vertical):
     def compose(self) -> ComposeResult:
         ctx = self.ctx
         if ctx is None:
-            yield Static(
+            yield PaneStatic(
                 Text(
                     "No claim selected. Press n to add one, or import a file with `verify import`.",
                     style="dim",
@@ -202,23 +279,23 @@ class ClaimView(Vertical):
                 id="claim-empty",
             )
             return
-        with VerticalScroll(id="claim-body"):
+        with PaneScroll(id="claim-body"):
             yield from self._body(ctx)
-        yield Static(self._verdict_text(ctx), id="verdict")
+        yield PaneStatic(self._verdict_text(ctx), id="verdict")
 
     def _body(self, ctx: ClaimContext) -> ComposeResult:
         claim = ctx.claim
-        yield Static(self._header(ctx), id="claim-header")
+        yield PaneStatic(self._header(ctx), id="claim-header")
         # Every part is there for every claim, hidden when empty, so moving to the next
         # claim updates them in place (see `_update`).
-        matches = Static(self._matches(ctx) if ctx.matches else "", id="claim-matches")
+        matches = PaneStatic(self._matches(ctx) if ctx.matches else "", id="claim-matches")
         matches.display = bool(ctx.matches)
         yield matches
-        with Horizontal(id="accounts") as accounts:
+        with PaneHorizontal(id="accounts") as accounts:
             accounts.display = bool(claim.accounts)
             for i in range(len(claim.accounts)):
                 yield AccountColumn(ctx, i)
-        empty = Static(
+        empty = PaneStatic(
             Text(
                 f"No accounts yet: press {ctx.key('account', 'a')} to add who says what.",
                 style="dim",
@@ -228,9 +305,9 @@ class ClaimView(Vertical):
         empty.display = not claim.accounts
         yield empty
         if claim.evidence:
-            yield Static(evidence_table(ctx), id="evidence")
+            yield PaneStatic(DrawnOnce(evidence_table(ctx)), id="evidence")
         else:
-            yield Static(self._no_evidence(ctx), id="evidence")
+            yield PaneStatic(self._no_evidence(ctx), id="evidence")
 
     @staticmethod
     def _no_evidence(ctx: ClaimContext) -> Text:
