@@ -75,8 +75,9 @@ def needs_index(query: str) -> bool:
     return bool(_words(parse(query)[1]))
 
 
-FACETS = ("status", "verdict", "tag", "source")
-"""`status:open verdict:false tag:floods source:ministry` narrow the list; other words rank."""
+FACETS = ("status", "verdict", "tag", "source", "assigned")
+"""`status:open verdict:false tag:floods source:ministry assigned:me` narrow the list; other
+words rank. `assigned:me` is the reviewer's own claims, `assigned:none` nobody's."""
 
 
 def parse(query: str) -> tuple[dict[str, str], str]:
@@ -92,7 +93,9 @@ def parse(query: str) -> tuple[dict[str, str], str]:
     return facets, " ".join(words)
 
 
-def select(conn: sqlite3.Connection, index: ListFilter, query: str) -> list[str] | None:
+def select(
+    conn: sqlite3.Connection, index: ListFilter, query: str, me: str = ""
+) -> list[str] | None:
     """Claim ids the list shows for `query`, best first; None shows every claim.
 
     Dropped (and so merged) claims are hidden unless `status:dropped` asks for them.
@@ -101,7 +104,7 @@ def select(conn: sqlite3.Connection, index: ListFilter, query: str) -> list[str]
     ranked = index.apply(text)
     allowed: set[str] | None = None
     for name, value in facets.items():
-        ids = _facet(conn, name, value)
+        ids = _facet(conn, name, me if name == "assigned" and value.lower() == "me" else value)
         allowed = ids if allowed is None else allowed & ids
     if "status" not in facets and _has_dropped(conn):
         live = {r[0] for r in conn.execute("SELECT id FROM claims WHERE status != 'dropped'")}
@@ -120,11 +123,17 @@ def _has_dropped(conn: sqlite3.Connection) -> bool:
 
 
 def _facet(conn: sqlite3.Connection, name: str, value: str) -> set[str]:
-    value = value.lower()
+    raw, value = value, value.lower()
     if name == "status":
         rows = conn.execute("SELECT id FROM claims WHERE status = ?", (value,))
     elif name == "verdict":
         rows = conn.execute("SELECT id FROM claims WHERE lower(verdict) = ?", (value,))
+    elif name == "assigned":
+        # The name as typed, or in other case (SQL's lower() folds ASCII letters only).
+        raw = "" if value == "none" else raw
+        rows = conn.execute(
+            "SELECT id FROM claims WHERE assignee = ? OR lower(assignee) = ?", (raw, raw.lower())
+        )
     elif name == "tag":
         rows = conn.execute(
             "SELECT claims.id FROM claims, json_each(claims.body, '$.tags') AS t "

@@ -190,6 +190,12 @@ MIGRATIONS: dict[int, list[Step]] = {
         "ALTER TABLE media ADD COLUMN digest TEXT NOT NULL DEFAULT ''",
         _seal_media,
     ],
+    # 11: who on the desk a claim is assigned to, as a summary column (the body says it
+    # too) so "assigned to me" is one indexed lookup; existing claims are unassigned.
+    11: [
+        "ALTER TABLE claims ADD COLUMN assignee TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX idx_claims_assignee ON claims (assignee)",
+    ],
 }
 
 LATEST = max(MIGRATIONS)

@@ -38,6 +38,10 @@ MATCH_CACHE = 64
 """Claims whose "already checked?" answers are kept, so moving back and forth reads nothing."""
 PREFETCH_AFTER = 0.1
 """Seconds after a claim is shown before its neighbours are searched."""
+WATCH_INTERVAL = 0.4
+"""Seconds between looks for a colleague's change: asking costs microseconds (no claim is
+read unless something changed), and a change shows within a second even when the reload
+itself takes a few hundred milliseconds."""
 
 Matches = list[tuple[str, float, str, str | None]]
 
@@ -56,7 +60,7 @@ class VerifyApp(GuardedApp):
         clock: Clock | None = None,
         actor: str | None = None,
         keymap_path: Path | None = None,
-        watch_interval: float = 2.0,
+        watch_interval: float = WATCH_INTERVAL,
     ) -> None:
         super().__init__()
         self.casebook_path = casebook
@@ -69,7 +73,7 @@ class VerifyApp(GuardedApp):
         self.book_state = self.ui_state.for_casebook(casebook)
         self.ctx: ClaimContext | None = None
         self._filter_index: ListFilter | None = None
-        self._data_version = self.store.data_version()
+        self.store.changed_elsewhere()  # from now on
         self._save_timer: object | None = None
         self._detail_timer: object | None = None
         self._prefetch_timer: object | None = None
@@ -257,7 +261,6 @@ class VerifyApp(GuardedApp):
         keep = keep or (self.ctx.claim.id if self.ctx else None)
         self.claim_list.reload(keep=keep)
         self._show_current()
-        self._data_version = self.store.data_version()
         title = f"verify: {self.store.settings().name}"  # follows `config set name`
         if title != self.title:
             self.title = title
@@ -274,11 +277,10 @@ class VerifyApp(GuardedApp):
                 )
             return
         try:
-            version = self.store.data_version()
+            changed = self.store.changed_elsewhere()
         except Exception:
             return
-        if version != self._data_version:
-            self._data_version = version
+        if changed:
             self.refresh_all()
 
     # -- filter --------------------------------------------------------------------------
@@ -295,7 +297,7 @@ class VerifyApp(GuardedApp):
                 # No words to match (start-up, a cleared filter): every claim's search text
                 # is read on the first word typed, not before the first paint.
                 index = ListFilter([], [])
-        self.rows.set_filter(listfilter.select(self.store.conn, index, query))
+        self.rows.set_filter(listfilter.select(self.store.conn, index, query, self.store.actor))
 
     @on(Input.Changed, "#filter")
     @reported
@@ -352,6 +354,17 @@ class VerifyApp(GuardedApp):
 
     def action_new_claim(self) -> None:
         claim_edits.new_claim(self)
+
+    def action_assign_me(self) -> None:
+        claim_edits.assign(self, self.store.actor)
+
+    def action_unassign(self) -> None:
+        claim_edits.assign(self, None)
+
+    def action_mine(self) -> None:
+        """Only the claims assigned to this reviewer (the filter `assigned:me`)."""
+        self.filter_input.value = "assigned:me"
+        self.claim_list.focus()
 
     def action_documents(self) -> None:
         claim = self.ctx.claim if self.ctx else None
