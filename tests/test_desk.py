@@ -13,6 +13,7 @@ import pytest
 
 from tests import desk_campaign
 from tests.cli_helpers import digest
+from verify.store import Store
 
 
 def test_concurrent_reviewers_lose_no_acknowledged_write(tmp_path: Path) -> None:
@@ -164,3 +165,58 @@ def test_without_verify_actor_the_login_name_is_recorded(sample_path: Path) -> N
     event = json.loads(shown.stdout)
     assert event["actor"] == getpass.getuser() and event["action"] == "claim.assign"
     assert event["what"].endswith(f"to {getpass.getuser()}")
+
+
+@pytest.mark.parametrize("online", [True, False], ids=["sqlite-online", "through-the-store"])
+def test_backup_is_a_whole_portable_sqlite_casebook(
+    cli, sample_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, online: bool
+) -> None:
+    from verify import backups
+
+    cb = ("--casebook", str(sample_path))
+    _as(monkeypatch, "alice")
+    assert cli("assign", MIGRANTS, "bob", *cb).code == 0
+    assert cli("verdict", MIGRANTS, "false", "--yes", *cb).code == 0
+    assert cli("undo", *cb).code == 0  # an undone change is history too
+    dest = tmp_path / "copy.casebook"
+    with Store.open(sample_path) as store:
+        backups.write(store, dest, online=online)
+        want = _contents(store)
+    assert dest.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert not [p for p in tmp_path.iterdir() if "partial" in p.name]
+    with Store.open(dest, create=False) as copy:
+        assert _contents(copy) == want
+    check = cli("check", "--casebook", str(dest))
+    assert check.code == 0, check.out + check.err
+    # The copy works as a casebook: the undone verdict can be redone there, by its reviewer.
+    _as(monkeypatch, "carol")
+    assert cli("redo", "--casebook", str(dest)).code == 0
+    shown = cli("show", MIGRANTS, "--json", "--casebook", str(dest)).json_lines()[0]
+    assert shown["verdict"]["label"] == "false" and shown["assignee"] == "bob"
+
+
+def _contents(store: Store) -> dict[str, object]:
+    return {
+        "settings": store.settings(),
+        "claims": list(store.iter_claims()),
+        "sources": store.sources(),
+        "documents": [(d, store.document_raw(d.id)) for d in store.documents()],
+        "events": [e.model_copy(update={"seq": 0}) for e in store.events()],
+    }
+
+
+def test_cli_backup_of_the_sample_through_the_store_on_a_full_disk_leaves_nothing(
+    cli, sample_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verify import backups, portable
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backups, "is_sqlite", lambda store: False)
+    monkeypatch.setattr(portable, "import_casebook", full)
+    dest = tmp_path / "copy.casebook"
+    res = cli("backup", str(dest), "--casebook", str(sample_path))
+    assert res.code == 1 and res.err.count("\n") == 1
+    assert f"cannot write backup {dest}: " in res.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["home", "sample.casebook"])

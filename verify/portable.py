@@ -146,8 +146,12 @@ def import_casebook(
     data: dict[str, Any],
     progress: Callable[[int, int], None] | None = None,
     source: str = "portable casebook",
+    as_copy: bool = False,
 ) -> dict[str, int]:
     """Load a portable document into `store` as one transaction; returns what was added.
+
+    `as_copy` (a backup written through the store, into a fresh casebook): the history is the
+    file's alone, with no import event that `verify undo` would take everything back with.
 
     The file's history is kept as history, and the import itself is logged as one event, so
     `verify undo` takes back everything it added.
@@ -216,7 +220,7 @@ def import_casebook(
                 )
             store.tx_write_claim_row(claim)
             new_claims.append(claim)
-        if new_claims or new_sources or new_documents:
+        if new_claims or new_sources or new_documents or as_copy:
             for event in events:
                 store.tx_log(
                     event.action,
@@ -227,6 +231,7 @@ def import_casebook(
                     actor=event.actor,
                     undone=event.undone,
                 )
+        if (new_claims or new_sources or new_documents) and not as_copy:
             importlog.tx_log(
                 store,
                 importlog.new_target(),

@@ -121,6 +121,8 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from verify import backups
+
     with open_store(args) as store:
         dest = (
             Path(args.dest)
@@ -131,7 +133,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         )
         if dest.exists():
             raise VerifyError(f"{dest} already exists")
-        store.backup(dest)
+        backups.write(store, dest)
     out(str(dest))
     return 0
 
