@@ -143,3 +143,32 @@ async def test_a_colleagues_verdict_from_another_process_shows_on_the_next_look(
         assert body.scroll_y == 2
         lines = _list_lines(app)
         assert lines[1].startswith("FALS")  # the narrow list shortens badges
+
+
+async def test_a_colleagues_edit_updates_a_filtered_list_without_rereading_every_claim(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    app = tui_app(sample_path, tmp_path, watch_interval=WATCH_INTERVAL, clock=utcnow)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"police", "enter")
+        await pilot.pause(0.3)
+        assert app.rows.ids == [MIGRANTS]
+        index = app._filter_index
+        assert index is not None
+        edit = ["edit", "claim", BELGOROD, "--text", "Belgorod police counted 25 dead."]
+        done = subprocess.run(
+            [sys.executable, "-m", "verify", *edit, "--casebook", str(sample_path)],
+            env={**os.environ, "VERIFY_ACTOR": "colleague"},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        for _ in range(600):
+            if app.rows.ids is not None and BELGOROD in app.rows.ids:
+                break
+            await pilot.pause(0.05)
+        assert app.rows.ids is not None and sorted(app.rows.ids) == sorted([MIGRANTS, BELGOROD])
+        assert any("Belgorod police counted" in line for line in _list_lines(app))
+        # The colleague's one claim was read, not every claim's text again.
+        assert app._filter_index is index
+        assert app.ctx is not None and app.ctx.claim.id == MIGRANTS

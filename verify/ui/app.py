@@ -17,12 +17,12 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
-from verify import history, listfilter, paths
+from verify import changes, history, listfilter, paths
 from verify.errors import VerifyError
 from verify.listfilter import ListFilter
 from verify.models import Claim, Event, Source, utcnow
 from verify.store import Clock, Store, search_text
-from verify.ui import claim_edits, commands, navigation
+from verify.ui import claim_edits, commands, navigation, watching
 from verify.ui import state as ui_state
 from verify.ui.bindings import BINDINGS, HINT_KEYS
 from verify.ui.claim_list import ClaimList, ClaimRows
@@ -74,6 +74,9 @@ class VerifyApp(GuardedApp):
         self.ctx: ClaimContext | None = None
         self._filter_index: ListFilter | None = None
         self.store.changed_elsewhere()  # from now on
+        self._seen_seq = changes.latest(self.store)
+        """The latest event this app has reloaded for, so a colleague's save reloads only
+        the claims it changed."""
         self._save_timer: object | None = None
         self._detail_timer: object | None = None
         self._prefetch_timer: object | None = None
@@ -266,22 +269,7 @@ class VerifyApp(GuardedApp):
             self.title = title
 
     def _check_outside_changes(self) -> None:
-        if self.store.replaced():
-            if not getattr(self, "_told_replaced", False):
-                self._told_replaced = True
-                self.notify(
-                    "The casebook file was replaced (restored or moved); nothing more is "
-                    "saved here: quit and reopen it",
-                    severity="error",
-                    timeout=30,
-                )
-            return
-        try:
-            changed = self.store.changed_elsewhere()
-        except Exception:
-            return
-        if changed:
-            self.refresh_all()
+        watching.look(self)
 
     # -- filter --------------------------------------------------------------------------
 
