@@ -50,7 +50,12 @@ def test_assign_shows_in_show_list_and_json_and_filters_the_list(
     _as(monkeypatch, "alice")
     res = cli("assign", BELGOROD, "Bob", *cb)
     assert res.code == 0 and res.out.startswith(f"{BELGOROD}: assigned to Bob (revision ")
-    assert "assigned: Bob" in cli("show", BELGOROD, *cb).out
+    shown = cli("show", BELGOROD, *cb).out
+    assert "assigned: Bob" in shown
+    assert (
+        "\nLast change: assigned 'Ukrainian attacks killed 25 people, inc…' to Bob by alice"
+        in shown
+    )
     assert cli("show", BELGOROD, "--json", *cb).json_lines()[0]["assignee"] == "Bob"
     rows = {r["id"]: r for r in cli("list", "--json", *cb).json_lines()}
     assert rows[BELGOROD]["assignee"] == "Bob" and rows[MIGRANTS]["assignee"] == ""
@@ -87,6 +92,7 @@ def test_assign_is_undone_and_redone_and_says_who(
     again = cli("assign", MIGRANTS, "--none", *cb)
     assert again.code == 0 and "already unassigned" in again.out
     history = cli("history", MIGRANTS, "--json", *cb).json_lines()
+    assert history[-2]["what"] == f"redid event {history[-4]['seq']} on a claim"
     assert [(h["action"], h["actor"]) for h in history[-4:]] == [
         ("claim.assign", "carol"),
         ("undo", "carol"),
@@ -144,7 +150,7 @@ def test_every_cli_action_logs_the_reviewer_who_did_it(
     assert [e["actor"] for e in events] == [who for who, _ in steps]
     assert cli("show", MIGRANTS, "--json", *cb).json_lines()[0]["verdict"]["reviewer"] == "alice"
     plain = cli("history", MIGRANTS, *cb).out.splitlines()
-    assert plain[-1].split("\t")[2] == "frank" and "redo" in plain[-1]
+    assert plain[-1].split("\t")[2] == "frank" and "redid event" in plain[-1]
     # The report's history table names them too.
     report = cli("export", "--format", "md", "--claim", MIGRANTS, *cb).out
     for who in ("alice", "bob", "carol", "dora"):

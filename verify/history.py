@@ -53,6 +53,10 @@ def describe(event: Event) -> str:
     """What an event did, in words a reviewer reads: "verdict on 'Ukrainian attacks…'"."""
     what = WHAT.get(event.action, event.action.replace(".", " ").replace("_", " "))
     title = _title(event.after or event.before, event.target)
+    if event.action in ("undo", "redo") and isinstance((event.before or {}).get("seq"), int):
+        # The event names what it took back or put again by its number in the history.
+        verb = "undid" if event.action == "undo" else "redid"
+        return f"{verb} event {event.before['seq']} on {title}"  # type: ignore[index]
     if event.action == "claim.assign" and event.after is not None:
         who = event.after.get("assignee")
         if isinstance(who, str) and who:

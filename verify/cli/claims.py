@@ -46,6 +46,15 @@ def cmd_show(args: argparse.Namespace) -> int:
             return 0
         sources, documents = store.sources_for(claim), store.documents_for(claim)
         out(claim_text(claim, store.settings(), sources, documents))
+        last = store.events(target=f"claim:{claim.id}", limit=1)
+    if last:
+        from verify import history
+
+        when = last[0].at.strftime("%Y-%m-%d %H:%M")
+        out(
+            f"\nLast change: {history.describe(last[0])} by {one_line(last[0].actor, 40)}, "
+            f"{when} UTC (`verify history {claim.id}` for all)"
+        )
     return 0
 
 
