@@ -8,6 +8,7 @@ the words (a typo), rapidfuzz finds the closest claims instead.
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
 
 from rapidfuzz import fuzz, process
@@ -28,13 +29,28 @@ class ListFilter:
         return len(self.ids)
 
     def update(self, claim_id: str, text: str) -> None:
-        """One claim's search text changed (or it is new): no need to re-read the others."""
+        """One claim's search text changed (or it is new): no need to re-read the others.
+
+        The last result stays a base to narrow from, with only this claim's place in it
+        decided again: a colleague's save does not make the next look scan every claim.
+        """
         try:
-            self.texts[self.ids.index(claim_id)] = text
+            i = self.ids.index(claim_id)
+            self.texts[i] = text
         except ValueError:
+            i = len(self.ids)
             self.ids.append(claim_id)
             self.texts.append(text)
-        self._last_query, self._last_hits = "", None
+        hits = self._last_hits
+        if hits is None or not self._last_query:
+            return
+        at = bisect.bisect_left(hits, i)  # hits are in casebook order
+        present = at < len(hits) and hits[at] == i
+        if all(w in text for w in self._last_query.split()):
+            if not present:
+                hits.insert(at, i)
+        elif present:
+            del hits[at]
 
     def apply(self, query: str) -> list[str] | None:
         """Claim ids for `query`, best first; None means no filter (show everything)."""
