@@ -34,3 +34,14 @@ def test_edits_while_filtered_keep_the_result_exact_as_typing_goes_on() -> None:
     fresh = ListFilter(f.ids[:], f.texts[:])
     for query in ("belgorod d", "belgorod dr", "belgorod m"):
         assert sorted(f.apply(query) or []) == sorted(fresh.apply(query) or []), query
+
+
+def test_an_answer_is_reused_only_while_no_edit_touches_it() -> None:
+    f = ListFilter(["c-0", "c-1", "c-2"], ["dam burst", "dam held firm", "port closed"])
+    assert f.apply("dam") is not None
+    f.update("c-2", "port reopened")  # outside the answer: same answer
+    assert sorted(f.apply("dam") or []) == ["c-0", "c-1"]
+    f.update("c-1", "levee held")  # inside: answered again
+    assert f.apply("dam") == ["c-0"]
+    f.update("c-2", "port dam")  # now inside
+    assert sorted(f.apply("dam") or []) == ["c-0", "c-2"]

@@ -24,6 +24,8 @@ class ListFilter:
         self.texts = texts
         self._last_query = ""
         self._last_hits: list[int] | None = None
+        self._answer: tuple[str, list[str]] | None = None
+        """The last query's answer, while no edit has touched a claim in it."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -43,21 +45,26 @@ class ListFilter:
             self.texts.append(text)
         hits = self._last_hits
         if hits is None or not self._last_query:
+            self._answer = None
             return
         at = bisect.bisect_left(hits, i)  # hits are in casebook order
         present = at < len(hits) and hits[at] == i
-        if all(w in text for w in self._last_query.split()):
-            if not present:
-                hits.insert(at, i)
-        elif present:
+        matches = all(w in text for w in self._last_query.split())
+        if matches and not present:
+            hits.insert(at, i)
+        elif present and not matches:
             del hits[at]
+        if present or matches:  # its place or its rank in the answer may have changed
+            self._answer = None
 
     def apply(self, query: str) -> list[str] | None:
         """Claim ids for `query`, best first; None means no filter (show everything)."""
         q = _words(query)
         if not q:
-            self._last_query, self._last_hits = "", None
+            self._last_query, self._last_hits, self._answer = "", None, None
             return None
+        if self._answer is not None and self._answer[0] == q:
+            return list(self._answer[1])
         words = q.split()
         pool: range | list[int]
         if self._last_hits is not None and q.startswith(self._last_query) and self._last_query:
@@ -72,12 +79,14 @@ class ListFilter:
             found = process.extract(
                 q, texts, scorer=fuzz.partial_ratio, limit=FUZZY_LIMIT, score_cutoff=70
             )
-            self._last_hits = None  # a fuzzy result is not a base to narrow from
+            self._last_hits = self._answer = None  # a fuzzy result is no base to narrow from
             return [self.ids[i] for _, _, i in found]
         if len(hits) <= RANK_LIMIT:
             scores = {i: fuzz.partial_ratio(q, texts[i]) for i in hits}
             hits = sorted(hits, key=lambda i: -scores[i])
-        return [self.ids[i] for i in hits]
+        answer = [self.ids[i] for i in hits]
+        self._answer = (q, answer)
+        return list(answer)
 
 
 def _words(text: str) -> str:
