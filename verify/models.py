@@ -241,7 +241,9 @@ class Claim(Model):
     checkworthiness: float | None = Field(default=None, ge=0, le=1)
     status: ClaimStatus = ClaimStatus.open
     verdict: Verdict | None = None
-    assignee: Line = ""
+    # Left out of the record while empty, so a claim nobody was assigned is written (and
+    # exported, and read by an older verify) exactly as before assignments existed.
+    assignee: Line = Field(default="", exclude_if=lambda v: not v)
     """The reviewer on the desk who has the claim (`verify assign`); empty when nobody has."""
     accounts: list[Account] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
