@@ -14,6 +14,7 @@ WHAT = {
     "claim.rationale": "rationale",
     "claim.grade": "grades",
     "claim.delete": "deleted claim",
+    "claim.assign": "assignment",
     "account.add": "new account",
     "account.edit": "account edit",
     "account.delete": "deleted account",
@@ -51,4 +52,14 @@ def _title(body: dict[str, Any] | None, target: str) -> str:
 def describe(event: Event) -> str:
     """What an event did, in words a reviewer reads: "verdict on 'Ukrainian attacks…'"."""
     what = WHAT.get(event.action, event.action.replace(".", " ").replace("_", " "))
-    return f"{what} on {_title(event.after or event.before, event.target)}"
+    title = _title(event.after or event.before, event.target)
+    if event.action in ("undo", "redo") and isinstance((event.before or {}).get("seq"), int):
+        # The event names what it took back or put again by its number in the history.
+        verb = "undid" if event.action == "undo" else "redid"
+        return f"{verb} event {event.before['seq']} on {title}"  # type: ignore[index]
+    if event.action == "claim.assign" and event.after is not None:
+        who = event.after.get("assignee")
+        if isinstance(who, str) and who:
+            return f"assigned {title} to {one_line(who, TITLE_CHARS)}"
+        return f"unassigned {title}"
+    return f"{what} on {title}"

@@ -190,6 +190,15 @@ MIGRATIONS: dict[int, list[Step]] = {
         "ALTER TABLE media ADD COLUMN digest TEXT NOT NULL DEFAULT ''",
         _seal_media,
     ],
+    # 11: who on the desk a claim is assigned to, as a summary column (the body says it
+    # too) so "assigned to me" is one indexed lookup; existing claims are unassigned. And
+    # claims by status: the list filter asks "any dropped?" on every keystroke and every
+    # colleague's save, which without it reads the whole claims table when there are none.
+    11: [
+        "ALTER TABLE claims ADD COLUMN assignee TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX idx_claims_assignee ON claims (assignee)",
+        "CREATE INDEX idx_claims_status ON claims (status)",
+    ],
 }
 
 LATEST = max(MIGRATIONS)

@@ -29,7 +29,7 @@ from verify.textsafe import clean_data, entering_line, entering_text
 # a one-shot command's time. Set before the first model is built, which is when pydantic looks.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 """Version of the SQLite layout; bumped with every numbered migration."""
 
 FORMAT_VERSION = 1
@@ -241,6 +241,10 @@ class Claim(Model):
     checkworthiness: float | None = Field(default=None, ge=0, le=1)
     status: ClaimStatus = ClaimStatus.open
     verdict: Verdict | None = None
+    # Left out of the record while empty, so a claim nobody was assigned is written (and
+    # exported, and read by an older verify) exactly as before assignments existed.
+    assignee: Line = Field(default="", exclude_if=lambda v: not v)
+    """The reviewer on the desk who has the claim (`verify assign`); empty when nobody has."""
     accounts: list[Account] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     extra: Data = Field(default_factory=dict)
@@ -284,3 +288,4 @@ class ClaimSummary(Model):
     evidence: int
     updated: str
     tags: str = ""
+    assignee: str = ""

@@ -227,6 +227,7 @@ def import_casebook(
                     actor=event.actor,
                     undone=event.undone,
                 )
+        if new_claims or new_sources or new_documents:
             importlog.tx_log(
                 store,
                 importlog.new_target(),

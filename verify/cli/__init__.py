@@ -12,14 +12,25 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from verify.cli import analysis, casebook, claims, edit, evidence, media, search, sources, tui
+from verify.cli import (
+    analysis,
+    casebook,
+    claims,
+    desk,
+    edit,
+    evidence,
+    media,
+    search,
+    sources,
+    tui,
+)
 from verify.cli.common import Handler, err, write_output
 from verify.errors import VerifyError
 from verify.textsafe import clean
 
 __all__ = ["build_parser", "commands", "main", "write_output"]
 
-COMMAND_MODULES = (tui, analysis, claims, edit, evidence, media, sources, search, casebook)
+COMMAND_MODULES = (tui, analysis, claims, desk, edit, evidence, media, sources, search, casebook)
 """In the order `--help` lists their commands."""
 
 

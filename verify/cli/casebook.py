@@ -131,6 +131,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         )
         if dest.exists():
             raise VerifyError(f"{dest} already exists")
+        # Each backend writes a portable SQLite casebook: a file by SQLite's online backup,
+        # a server casebook row for row from one snapshot.
         store.backup(dest)
     out(str(dest))
     return 0

@@ -25,6 +25,8 @@ def claim_text(
         meta.append(f"ref: {one_line(claim.ref)}")
     if claim.tags:
         meta.append("tags: " + ", ".join(one_line(t) for t in claim.tags))
+    if claim.assignee:
+        meta.append(f"assigned: {one_line(claim.assignee)}")
     if meta:
         lines.append("  ".join(meta))
     if claim.origin is not None:

@@ -53,6 +53,8 @@ class StoreBase:
         """Whether its records carry digests and its history a hash chain (schema 6+)."""
         self._search_index = False
         """Whether it has the full-text index and action groups (schema 7+)."""
+        self._assignable = True
+        """Whether claims have the assignee column (schema 11+)."""
         self._grp: int | None = None
         """The action group events are logged under, inside `grouped()`."""
         self.readonly = False
@@ -113,6 +115,7 @@ class StoreBase:
         version = self.schema_version()
         self._match_index = version >= 5
         self._search_index = version >= 7
+        self._assignable = version >= 11
         self._sealed = version >= digests.SEALED_SCHEMA
 
     def replaced(self) -> bool:
@@ -158,6 +161,13 @@ class StoreBase:
             )
             self._seen_version = version
         return version
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another connection committed since the last look: cheap enough to ask
+        several times a second (the TUI does); PostgreSQL answers from the notifications
+        already delivered to the connection."""
+        seen = self._seen_version
+        return self.data_version() != seen
 
     # -- transactions and events ---------------------------------------------------------
     # Methods named tx_* are the pieces of an action: call them inside `transaction()`, so

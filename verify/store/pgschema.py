@@ -32,7 +32,7 @@ DDL = [
         verdict {T}, accounts INTEGER NOT NULL, evidence INTEGER NOT NULL,
         revision INTEGER NOT NULL, created {T} NOT NULL, updated {T} NOT NULL,
         body {T} NOT NULL, tags {T} NOT NULL DEFAULT '', search {T} NOT NULL DEFAULT '',
-        digest {T} NOT NULL DEFAULT '', {ROWID})""",
+        digest {T} NOT NULL DEFAULT '', assignee {T} NOT NULL DEFAULT '', {ROWID})""",
     f"""CREATE TABLE events (
         seq BIGINT PRIMARY KEY, at {T} NOT NULL, actor {T} NOT NULL, action {T} NOT NULL,
         target {T} NOT NULL, before {T}, after {T}, undone INTEGER NOT NULL DEFAULT 0,
@@ -42,6 +42,8 @@ DDL = [
     "CREATE INDEX idx_events_target ON events (target)",
     "CREATE INDEX idx_events_grp ON events (grp)",
     "CREATE INDEX idx_claims_order ON claims (created, id)",
+    "CREATE INDEX idx_claims_assignee ON claims (assignee)",
+    "CREATE INDEX idx_claims_status ON claims (status)",
     f"""CREATE TABLE match_terms (
         term {T} NOT NULL, claim_id {T} NOT NULL, tf INTEGER NOT NULL,
         length INTEGER NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (term, claim_id))""",

@@ -15,7 +15,7 @@ from verify.models import Claim, ClaimSummary, Event
 
 Clock = Callable[[], datetime]
 
-SUMMARY_COLUMNS = "id, ref, text, status, verdict, accounts, evidence, updated, tags"
+SUMMARY_COLUMNS = "id, ref, text, status, verdict, accounts, evidence, updated, tags, assignee"
 """What the claim list shows, in the order `summary` reads them."""
 
 EVENT_COLUMNS = "seq, at, actor, action, target, before, after, undone"
@@ -30,7 +30,7 @@ UNDOABLE = (
 
 
 def default_actor() -> str:
-    actor = os.environ.get("VERIFY_ACTOR")
+    actor = os.environ.get("VERIFY_ACTOR", "").strip()
     if actor:
         return actor
     try:
@@ -57,6 +57,7 @@ def claim_columns(claim: Claim) -> dict[str, Any]:
         "updated": claim.updated.isoformat(),
         "tags": " ".join(claim.tags),
         "search": search_text(claim),
+        "assignee": claim.assignee,
     }
 
 
@@ -80,6 +81,7 @@ def summary(r: Sequence[Any]) -> ClaimSummary:
         evidence=r[6],
         updated=r[7],
         tags=r[8],
+        assignee=r[9],
     )
 
 

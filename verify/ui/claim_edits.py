@@ -64,6 +64,26 @@ def edit(
     return new
 
 
+def assign(app: VerifyApp, reviewer: str | None) -> None:
+    """Give the shown claim to `reviewer` (None: to nobody), as `verify assign` does."""
+    from verify import assignments
+
+    claim = require_claim(app)
+    if claim is None:
+        return
+    try:
+        new, _ = assignments.assign(app.store, claim.id, reviewer, revision=claim.revision)
+    except StaleWriteError as exc:
+        app.notify(escape(str(exc)), title="Not saved", severity="error", timeout=8)
+        app.refresh_all(keep=claim.id)
+        return
+    except (VerifyError, sqlite3.DatabaseError) as exc:
+        app.notify(escape(str(exc)), severity="error")
+        return
+    app.refresh_all(keep=new.id, changed=new)
+    app.notify(escape(f"Assigned to {new.assignee}" if new.assignee else "Unassigned"))
+
+
 def verdict(app: VerifyApp) -> None:
     claim = require_claim(app)
     if claim is None:

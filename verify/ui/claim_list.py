@@ -233,6 +233,8 @@ class ClaimList(ScrollView, can_focus=True):
         # of the terminal's (black cells in the light theme).
         badge_style = base + Style.parse(VERDICT_STYLE.get(row.verdict or "", "dim"))
         counts = f"{row.accounts}a {row.evidence}e"
+        if row.assignee:  # whose it is on the desk, before the counts
+            counts = f"@{plain(row.assignee, 6 if narrow else 12)} {counts}"
         status = "" if narrow else STATUS_MARK.get(row.status, row.status)[:4].ljust(4) + " "
         fixed = badge_width + 1 + len(status) + len(counts) + 1
         text = one_line(row.text, max(1, width - fixed - 1))

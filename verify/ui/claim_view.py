@@ -227,13 +227,23 @@ class ClaimView(Vertical):
 
     def show(self, ctx: ClaimContext | None) -> None:
         old, self.ctx = self.ctx, ctx
+        # The same claim again (saved here or by a colleague) stays where it was scrolled to.
+        same = old is not None and ctx is not None and old.claim.id == ctx.claim.id
         # Moving from claim to claim updates the widgets that are there: rebuilding the pane
         # costs a mount of every widget and a second layout for every move.
-        if old is not None and ctx is not None and self._update(ctx):
+        if old is not None and ctx is not None and self._update(ctx, keep_scroll=same):
             return
+        body = self.query("#claim-body")
+        y = body.first(VerticalScroll).scroll_y if same and body else 0
         self.refresh(recompose=True)
+        if y:
+            self.call_after_refresh(self._scroll_back, y)
 
-    def _update(self, ctx: ClaimContext) -> bool:
+    def _scroll_back(self, y: float) -> None:
+        for body in self.query("#claim-body").results(VerticalScroll):
+            body.scroll_to(y=y, animate=False, immediate=True)
+
+    def _update(self, ctx: ClaimContext, keep_scroll: bool = False) -> bool:
         body = self.query("#claim-body")
         focused = self.app.focused
         if not body or (focused is not None and self in focused.ancestors_with_self):
@@ -261,7 +271,8 @@ class ClaimView(Vertical):
         evidence = DrawnOnce(evidence_table(ctx)) if ctx.claim.evidence else self._no_evidence(ctx)
         self.query_one("#evidence", PaneStatic).show(evidence)
         self.query_one("#verdict", PaneStatic).show(self._verdict_text(ctx))
-        scroll.scroll_to(0, 0, animate=False, immediate=True)  # a new claim starts at its top
+        if not keep_scroll:
+            scroll.scroll_to(0, 0, animate=False, immediate=True)  # a new claim starts at its top
         return True
 
     def on_resize(self) -> None:
@@ -329,6 +340,8 @@ class ClaimView(Vertical):
             meta.append(("ref ", claim.ref))
         if claim.tags:
             meta.append(("tags ", ", ".join(claim.tags)))
+        if claim.assignee:
+            meta.append(("assigned ", claim.assignee))
         merged_into = claim.extra.get("merged_into")
         if isinstance(merged_into, str):
             meta.append(("merged into ", merged_into))

@@ -63,6 +63,13 @@ def palette(app: VerifyApp) -> Iterable[SystemCommand]:
         SystemCommand(
             "Triage proposed claims", "Accept, drop or merge what ingest found", app.action_triage
         ),
+        SystemCommand(
+            "Assign to me", "Take the selected claim (verify assign)", app.action_assign_me
+        ),
+        SystemCommand("Unassign", "Give the selected claim back to the desk", app.action_unassign),
+        SystemCommand(
+            "Mine: claims assigned to me", "Filter the list with assigned:me", app.action_mine
+        ),
         SystemCommand("Undo", "Undo the last change", app.action_undo),
         SystemCommand("Redo", "Redo the last undone change", app.action_redo),
         SystemCommand("Toggle dark/light theme", "Switch theme", app.action_toggle_theme),
