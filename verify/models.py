@@ -4,10 +4,13 @@ Models are strict (no silent coercion) and forbid unknown fields, so a damaged o
 record is refused instead of half-read. Times are timezone-aware UTC.
 """
 
-from __future__ import annotations
-
+# Annotations here are evaluated as the classes are made (no `from __future__ import
+# annotations`): as strings, pydantic would compile each field's type again on every start.
+import importlib
 import os
 import re
+import sys
+import types
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -28,6 +31,28 @@ from verify.textsafe import clean_data, entering_line, entering_text
 # as it is validated; finding them also reads every installed package's metadata, a sixth of
 # a one-shot command's time. Set before the first model is built, which is when pydantic looks.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+_PLUGIN_FINDER = "pydantic.plugin._loader"
+_PLUGINS_OFF = ("__all__", "1", "true")
+"""The values of PYDANTIC_DISABLE_PLUGINS with which pydantic's finder finds no plugin."""
+
+
+def _no_plugins() -> Any:
+    """pydantic's plugin finder, as pydantic answers when plugins are off: none.
+
+    The finder's module imports importlib.metadata (and the email package) before it reads the
+    setting, a tenth of a one-shot command; with plugins off, its answer is known without it.
+    If the setting says otherwise by the time a model is built, the real finder answers.
+    """
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in _PLUGINS_OFF:
+        return ()
+    if sys.modules.get(_PLUGIN_FINDER) is _FINDER:
+        del sys.modules[_PLUGIN_FINDER]
+    return importlib.import_module(_PLUGIN_FINDER).get_plugins()
+
+
+_FINDER = types.ModuleType(_PLUGIN_FINDER, _no_plugins.__doc__)
+_FINDER.get_plugins = _no_plugins  # type: ignore[attr-defined]
+sys.modules.setdefault(_PLUGIN_FINDER, _FINDER)
 
 SCHEMA_VERSION = 10
 """Version of the SQLite layout; bumped with every numbered migration."""

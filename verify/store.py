@@ -16,18 +16,31 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from pydantic import ValidationError
 
-from verify import digests, importlog, match
-from verify import search as fulltext
+from verify import digests
 from verify.errors import NotFoundError, StaleWriteError, VerifyError
 from verify.filesafety import clean_stale, disk_full, file_key, partial_path, writable
 from verify.migrations import LATEST, MIGRATIONS
 from verify.models import Claim, ClaimSummary, Document, Event, Settings, Source, utcnow
 from verify.scale import default_settings
+
+if TYPE_CHECKING:
+    from verify import importlog, match
+    from verify import search as fulltext
+else:
+    from verify.lazy import lazy
+
+    # Needed only when a claim's words are written or searched, or an import is undone: a
+    # command that only reads (`verify show`, `verify list`) does without loading them.
+    importlog, match, fulltext = (
+        lazy("verify.importlog"),
+        lazy("verify.match"),
+        lazy("verify.search"),
+    )
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
