@@ -172,3 +172,19 @@ def test_a_lazy_module_runs_on_first_use_only(
     with pytest.raises(ModuleNotFoundError):
         lazy("lazypkg.missing")
     del lazypkg
+
+
+def test_validating_a_claim_compiles_no_tokenizer_pattern() -> None:
+    # pydantic reads each default factory's signature; a builtin type's (`list`) is parsed with
+    # the tokenizer, whose one large pattern is then compiled on every start.
+    code = (
+        "import sys\n"
+        "from verify.models import Claim\n"
+        "Claim.model_validate({'id': 'c-1', 'text': 'x', 'created': '2024-01-01T00:00:00Z',\n"
+        "    'updated': '2024-01-01T00:00:00Z'}, strict=False)\n"
+        "tok = sys.modules.get('tokenize')\n"
+        "print(tok._compile.cache_info().currsize if tok else 0)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["0"]
