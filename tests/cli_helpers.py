@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from pathlib import Path
+from typing import Any
+
+
+def _connect(path: Path | str) -> Any:
+    """A plain connection to the casebook, file or PostgreSQL database, bypassing verify."""
+    if str(path).startswith("postgresql://"):
+        import psycopg
+
+        return psycopg.connect(str(path), autocommit=True)
+    return sqlite3.connect(path)
 
 
 def digest(path: Path) -> str:
     """A casebook's logical content, so a refused command can be shown to change nothing."""
-    conn = sqlite3.connect(path)
+    conn = _connect(path)
     rows = [
         conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
         for t in ("claims", "sources", "documents", "events", "meta")
@@ -19,8 +30,10 @@ def digest(path: Path) -> str:
 
 
 def tamper(path: Path, sql: str) -> None:
-    """Change a casebook with plain SQLite, the way damage or another tool would."""
-    conn = sqlite3.connect(path)
+    """Change a casebook with plain SQL, the way damage or another tool would."""
+    conn = _connect(path)
+    if not isinstance(conn, sqlite3.Connection):
+        sql = re.sub(r"X'([0-9A-Fa-f]*)'", r"'\\x\1'::bytea", sql)
     conn.execute(sql)
     conn.commit()
     conn.close()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import pgserver
 from verify import portable
 from verify.cli import main
 from verify.store import Store
@@ -118,8 +119,49 @@ def sample_tui(sample_path: Path, tmp_path: Path):
     return running
 
 
+BACKENDS = ("sqlite", "postgresql")
+"""Where a casebook can live. A test module setting `BOTH_BACKENDS = True` runs its
+casebook tests on each (a test marked `sqlite_only` tests something only a file has)."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: tests what only a casebook file has")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    if not getattr(metafunc.module, "BOTH_BACKENDS", False):
+        return
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgserver.Server]:
+    """One throwaway PostgreSQL cluster for the session (skips, or under CI fails, saying
+    why when PostgreSQL is missing)."""
+    try:
+        server = pgserver.start()
+    except RuntimeError as exc:
+        need(False, str(exc))
+        raise
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def casebook_path(tmp_path: Path) -> Path:
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def casebook_path(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Path:
+    """Where the test's casebook lives: a file, or (PostgreSQL) a fresh database's address
+    (typed Path for the many tests that only pass it on)."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_server").new_database()  # type: ignore[no-any-return]
     return tmp_path / "test.casebook"
 
 
@@ -131,9 +173,11 @@ def store(casebook_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def sample_path(tmp_path: Path) -> Path:
-    """A casebook file loaded from the committed sample."""
+def sample_path(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Path:
+    """A casebook loaded from the committed sample (a file, or a database's address)."""
     path = tmp_path / "sample.casebook"
+    if backend == "postgresql":
+        path = request.getfixturevalue("pg_server").new_database()
     with Store.open(path, clock=FakeClock(), actor="tester") as s:
         portable.import_casebook(s, json.loads(SAMPLE.read_text("utf-8")))
     return path

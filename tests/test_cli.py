@@ -10,6 +10,9 @@ import pytest
 from tests.cli_helpers import digest, tamper
 from tests.conftest import SAMPLE
 
+BOTH_BACKENDS = True
+"""Each test runs on an SQLite file and on a PostgreSQL database (see conftest)."""
+
 BELGOROD = "c-2zjgpgfw"
 
 

@@ -12,6 +12,9 @@ from tests.conftest import FakeClock
 from tests.test_ingest import local_server  # noqa: F401  (fixture)
 from verify.store import Store
 
+BOTH_BACKENDS = True
+"""Each test runs on an SQLite file and on a PostgreSQL database (see conftest)."""
+
 BELGOROD = "c-2zjgpgfw"
 MIGRANTS = "c-65jxr4wr"
 ALROSA = "c-az7y8knn"

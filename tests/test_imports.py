@@ -14,6 +14,9 @@ from verify.errors import VerifyError
 from verify.models import Event
 from verify.store import Store
 
+BOTH_BACKENDS = True
+"""Each test runs on an SQLite file and on a PostgreSQL database (see conftest)."""
+
 
 def _deep(levels: int) -> object:
     value: object = "bottom"

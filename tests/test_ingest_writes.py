@@ -18,6 +18,9 @@ from verify.ingest import documents, pipeline
 from verify.models import Claim
 from verify.store import Store
 
+BOTH_BACKENDS = True
+"""Each test runs on an SQLite file and on a PostgreSQL database (see conftest)."""
+
 BLOG = Path(__file__).parent / "fixtures" / "river-port-blog.txt"
 
 
@@ -94,7 +97,7 @@ def test_repeated_wording_in_one_document_joins_one_claim(store) -> None:
 def test_a_claim_written_meanwhile_by_another_process_is_seen(store, monkeypatch) -> None:
     """The look-ups are repeated inside the transaction when claims changed since."""
     first = pipeline.ingest(store, _archived(BLOG))
-    other = Store.open(store.path, clock=FakeClock())
+    other = Store.open(store.location, clock=FakeClock())
     real = pipeline._look_up
     calls: list[int] = []
 

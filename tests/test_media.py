@@ -158,11 +158,11 @@ def test_a_wal_casebook_with_its_shm_opens_read_only(
 ) -> None:
     # As root file modes do not bite, so this takes the read-only path the way a read-only
     # file does for anyone else: the casebook is open elsewhere (its -wal and -shm exist).
-    import verify.store
+    import verify.store.sqlite
 
     other = Store.open(sample_path)
     other.update_claim("c-65jxr4wr", lambda c: c.model_copy(update={"tags": ["w"]}), "edit")
-    monkeypatch.setattr(verify.store, "writable", lambda path: False)
+    monkeypatch.setattr(verify.store.sqlite, "writable", lambda path: False)
     try:
         res = cli("show", "c-65jxr4wr", "--casebook", str(sample_path))
         assert res.code == 0 and "w" in res.out

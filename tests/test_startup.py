@@ -34,6 +34,8 @@ HEAVY = (
 )
 READ_ONLY_UNNEEDED = ("verify.match", "verify.search", "verify.importlog", "verify.lang")
 """What reading a claim or the list does without: the matching and full-text index code."""
+SQLITE_ONLY = ("psycopg", "verify.store.postgres", "verify.store.pgschema")
+"""The PostgreSQL driver and backend: a casebook file never loads them."""
 
 
 def _loaded_after(*args: str) -> tuple[int, set[str]]:
@@ -83,6 +85,7 @@ def test_one_shot_commands_do_not_load_the_encoder_or_the_tui(
     assert status == 0
     assert "verify.store" in modules  # the command really ran against the casebook
     assert _heavy(modules) == []
+    assert not [m for m in modules if m.split(".")[0] == "psycopg" or m in SQLITE_ONLY]
     if args[0] != "verdict":  # a verdict rewrites the claim's full-text entries
         assert _loaded(modules, READ_ONLY_UNNEEDED) == []
 

@@ -13,12 +13,16 @@ from verify.ids import new_id
 from verify.models import SCHEMA_VERSION, Claim, Source
 from verify.store import Store
 
+BOTH_BACKENDS = True
+"""Each test runs on an SQLite file and on a PostgreSQL database (see conftest)."""
+
 
 def make_claim(store: Store, text: str = "The river rose 3 metres.") -> Claim:
     now = store.clock()
     return store.add_claim(Claim(id=new_id("c"), text=text, created=now, updated=now))
 
 
+@pytest.mark.sqlite_only
 def test_settings_pragmas(store: Store) -> None:
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL

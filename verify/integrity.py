@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from verify import anchor, digests, schema
+from verify import anchor, dialect, digests, schema
 from verify.migrations import LATEST
 from verify.models import AnchorStatus, Claim, Document, Selector, Settings, Source
 from verify.store import Store, claim_columns
@@ -94,8 +94,11 @@ class _Checker:
         # The storage class of each value, as the schema declares it: a flipped bit in a
         # record header can turn text into a blob of the same bytes.
         types = {str(r[1]): {str(r[2]).lower()} | (set() if r[3] else {"null"}) for r in info}
+        on_server = dialect.on_server(self.conn)
         select = ", ".join(f"CAST({c} AS BLOB)" if c != "raw" else c for c in columns)
         select += ", " + ", ".join(f"typeof({c})" for c in columns)
+        if on_server:
+            select = ", ".join(columns)  # the server enforces each column's type itself
         for rowid in self.rowids(table):
             try:
                 found = self.conn.execute(
@@ -106,6 +109,8 @@ class _Checker:
                 continue
             if found is None:
                 continue
+            if on_server:
+                found = _as_stored(columns, info, found)
             row: dict[str, Any] = {"rowid": rowid}
             n = len(columns)
             wrong = [c for c, t in zip(columns, found[n:], strict=True) if t not in types[c]]
@@ -312,6 +317,17 @@ class _Checker:
                 f"newest entries are missing or changed (the casebook ends at event {head[0]}, "
                 f"the log at {last_seq})",
             )
+
+
+def _as_stored(columns: list[str], info: list[Any], found: Any) -> tuple[Any, ...]:
+    """A server row as the SQLite check reads one: text as bytes, and each value's kind."""
+    declared = {str(r[1]): str(r[2]).lower() for r in info}
+    values = tuple(
+        v if c == "raw" or v is None else str(v).encode("utf-8", "surrogatepass")
+        for c, v in zip(columns, found, strict=True)
+    )
+    kinds = tuple("null" if v is None else declared[c] for c, v in zip(columns, found, strict=True))
+    return values + kinds
 
 
 def _cleaned(value: Any) -> tuple[str, ...]:

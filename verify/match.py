@@ -47,6 +47,10 @@ MAX_QUERY_CHARS = 5000
 COMMON_SHARE = 0.2
 """Terms in more than this share of claims are skipped: they barely move BM25 and cost most."""
 
+_REPLACE_VECTOR = (
+    " ON CONFLICT (claim_id) DO UPDATE SET digest = excluded.digest, vector = excluded.vector"
+)
+"""Replace a stored vector (an upsert both SQLite and PostgreSQL take)."""
 _URL = re.compile(r"(https?://\S+|pic\.twitter\.com/\S+|www\.\S+)")
 _TAIL_DATE = re.compile(r"\)\s*[A-Z][a-z]+ \d{1,2}, \d{4}")
 _HANDLE = re.compile(r"@\w+")
@@ -342,7 +346,7 @@ def _store_vector(conn: sqlite3.Connection, claim_id: str, text: str) -> None:
     _store_across(conn, claim_id, text, digest)
     blob = _pack(vector[None, :] if vector is not None else _encode([text]))[0]
     conn.execute(
-        "INSERT OR REPLACE INTO match_vectors (claim_id, digest, vector) VALUES (?, ?, ?)",
+        "INSERT INTO match_vectors (claim_id, digest, vector) VALUES (?, ?, ?)" + _REPLACE_VECTOR,
         (claim_id, digest, blob),
     )
 
@@ -355,7 +359,7 @@ def _store_across(conn: sqlite3.Connection, claim_id: str, text: str, digest: by
     vector = _prepared_across.get(text)
     blob = _pack(vector[None, :] if vector is not None else _encode_across([text]))[0]
     conn.execute(
-        "INSERT OR REPLACE INTO match_vectors (claim_id, digest, vector) VALUES (?, ?, ?)",
+        "INSERT INTO match_vectors (claim_id, digest, vector) VALUES (?, ?, ?)" + _REPLACE_VECTOR,
         (key, digest, blob),
     )
 
@@ -483,8 +487,9 @@ def tx_store_vectors(
     """Store (claim id, text, vector) rows encoded earlier; a claim deleted or reworded
     meanwhile is skipped (its own write saw to its vector)."""
     conn.executemany(
-        "INSERT OR REPLACE INTO match_vectors (claim_id, digest, vector) "
-        "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM claims WHERE id = ? AND text = ?)",
+        "INSERT INTO match_vectors (claim_id, digest, vector) "
+        "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM claims WHERE id = ? AND text = ?)"
+        + _REPLACE_VECTOR,
         [(prefix + cid, _digest(text), blob, cid, text) for cid, text, blob in rows],
     )
 

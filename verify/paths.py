@@ -27,21 +27,37 @@ def default_casebook() -> Path:
 # "scheme://..." is an address, never a file name: taken as a path it would quietly create a
 # SQLite file in a folder named after the scheme.
 _ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+"""Addresses of a casebook in a PostgreSQL database."""
 
 
-def casebook_path(explicit: str | None) -> tuple[Path, bool]:
-    """The casebook to use and whether it is the default one (which may be created quietly)."""
+def casebook_location(explicit: str | None) -> tuple[Path | str, bool]:
+    """The casebook to use (a file path, or a PostgreSQL address as given) and whether it
+    is the default one (which may be created quietly)."""
     value = explicit or os.environ.get("VERIFY_CASEBOOK")
     if not value:
         return default_casebook(), True
     address = _ADDRESS.match(value)
     if address:
+        if value.startswith(SERVER_SCHEMES):
+            return value, False
         # Only the scheme is echoed: the rest of an address may hold a password.
         raise VerifyError(
-            f"{address.group(0)}... is a server address; a casebook is a file path "
-            "(SQLite casebooks only)"
+            f"{address.group(0)}... is not a casebook address; a casebook is a file path "
+            "or a postgresql:// address"
         )
     return Path(value), False
+
+
+def casebook_path(explicit: str | None) -> tuple[Path, bool]:
+    """The casebook file to use, for what only a file can do (restore it, open the TUI)."""
+    where, is_default = casebook_location(explicit)
+    if isinstance(where, str):
+        raise VerifyError(
+            "postgresql://... is a server address; this needs a casebook file "
+            "(`verify backup` writes one from a server casebook)"
+        )
+    return where, is_default
 
 
 def state_file() -> Path:

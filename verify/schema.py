@@ -11,6 +11,8 @@ import functools
 import re
 import sqlite3
 
+from verify import dialect
+
 Entry = tuple[str, str, str, str]
 """(type, name, table, normalised SQL) of one schema object."""
 
@@ -44,6 +46,8 @@ def expected(version: int) -> frozenset[Entry]:
 
 def differences(conn: sqlite3.Connection, version: int) -> list[str]:
     """One line per schema object that is not what verify creates at `version`."""
+    if dialect.on_server(conn):
+        return _server_differences(conn)
     try:
         have = entries(conn)
     except sqlite3.DatabaseError as exc:
@@ -58,4 +62,19 @@ def differences(conn: sqlite3.Connection, version: int) -> list[str]:
     for kind, name, _, _ in sorted(want - have):
         if not any(h[0] == kind and h[1] == name for h in have):
             out.append(f"{kind} {name!r} is missing")
+    return out
+
+
+def _server_differences(conn: sqlite3.Connection) -> list[str]:
+    """The same on PostgreSQL: tables, indexes and functions by name, and no trigger, rule
+    or view that verify does not create."""
+    from verify.store import pgschema
+
+    try:
+        have = {(str(k), str(n)) for k, n in conn.execute(pgschema.PRESENT)}
+    except sqlite3.DatabaseError as exc:
+        return [f"the schema cannot be read: {exc}"]
+    want = pgschema.expected()
+    out = [f"{kind} {name!r} is not part of a casebook" for kind, name in sorted(have - want)]
+    out += [f"{kind} {name!r} is missing" for kind, name in sorted(want - have)]
     return out

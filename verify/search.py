@@ -1,6 +1,7 @@
 """Full-text search over everything a desk has: archived documents, claims, accounts, notes.
 
-SQLite FTS5 finds and ranks the items (BM25); the offsets and snippet of each hit are found
+SQLite FTS5 (BM25) or, on PostgreSQL, a tsvector with a GIN index (ts_rank) finds and ranks
+the items; the offsets and snippet of each hit are found
 in Python on the stored text, so they count characters of that text the way selectors do.
 Index rows are kept current with every write (`index_claim`, `index_document`); a side
 table maps each claim to its rows so a write deletes them by rowid instead of scanning.
@@ -14,6 +15,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from verify import dialect
 from verify.errors import VerifyError
 from verify.models import Claim, Document
 from verify.textsafe import one_line
@@ -69,11 +71,16 @@ def _add(conn: sqlite3.Connection, kind: str, item: str, owner: str, doc: str, b
         "INSERT INTO search_fts (kind, item, owner, document, body) VALUES (?, ?, ?, ?, ?)",
         (kind, item, owner, doc, body),
     )
+    if dialect.on_server(conn):
+        return  # the server's index is a table with an owner column: no side table
     conn.execute("INSERT INTO search_rows (owner, rid) VALUES (?, ?)", (owner, cur.lastrowid))
 
 
 def unindex(conn: sqlite3.Connection, owner: str) -> None:
     """Forget every row of a claim (or document)."""
+    if dialect.on_server(conn):
+        conn.execute("DELETE FROM search_fts WHERE owner = ?", (owner,))
+        return
     rids = [r[0] for r in conn.execute("SELECT rid FROM search_rows WHERE owner = ?", (owner,))]
     for rid in rids:
         conn.execute("DELETE FROM search_fts WHERE rowid = ?", (rid,))
@@ -98,7 +105,8 @@ def index_document(conn: sqlite3.Connection, doc: Document) -> None:
 def rebuild(conn: sqlite3.Connection) -> None:
     """Index every claim and document from scratch (the migration that adds the index)."""
     conn.execute("DELETE FROM search_fts")
-    conn.execute("DELETE FROM search_rows")
+    if not dialect.on_server(conn):
+        conn.execute("DELETE FROM search_rows")
     for (body,) in conn.execute("SELECT body FROM claims").fetchall():
         index_claim(conn, Claim.model_validate_json(body))
     for (body,) in conn.execute("SELECT body FROM documents").fetchall():
@@ -120,6 +128,17 @@ def fts_query(query: str) -> str:
     quoted = [f'"{w}"' for w in words]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def ts_query(query: str) -> str:
+    """The same query for PostgreSQL's to_tsquery: every word (quoted, so nothing typed is
+    read as syntax), the last as a prefix."""
+    words = _words(query)
+    if not words:
+        raise VerifyError("search for at least one word")
+    quoted = ["'" + w.replace("'", "''") + "'" for w in words]
+    quoted[-1] += ":*"
+    return " & ".join(quoted)
 
 
 def _locate(body: str, words: list[str]) -> tuple[int | None, int | None]:
@@ -148,11 +167,19 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[Hit]:
     if not has_index(conn):
         raise VerifyError("this casebook has no search index yet; open it with this verify once")
     words = _words(query)
-    rows = conn.execute(
-        "SELECT kind, item, owner, document, body FROM search_fts WHERE search_fts MATCH ? "
-        "ORDER BY bm25(search_fts) LIMIT ?",
-        (fts_query(query), int(limit)),
-    ).fetchall()
+    if dialect.on_server(conn):
+        rows = conn.execute(
+            "SELECT kind, item, owner, document, body FROM search_fts, "
+            "to_tsquery('simple', ?) AS q WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC, id "
+            "LIMIT ?",
+            (ts_query(query), int(limit)),
+        ).fetchall()
+    else:
+        rows = conn.execute(
+            "SELECT kind, item, owner, document, body FROM search_fts WHERE search_fts MATCH ? "
+            "ORDER BY bm25(search_fts) LIMIT ?",
+            (fts_query(query), int(limit)),
+        ).fetchall()
     hits = []
     for kind, item, owner, doc, body in rows:
         title_len = 0

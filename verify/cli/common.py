@@ -43,9 +43,10 @@ def out(text: str) -> None:
 def open_store(args: argparse.Namespace, create: bool = False) -> Store:
     from verify.store import Store
 
-    path, is_default = paths.casebook_path(getattr(args, "casebook", None))
-    paths.refuse_special(path)
-    return Store.open(path, create=create or is_default, notice=err)
+    where, is_default = paths.casebook_location(getattr(args, "casebook", None))
+    if isinstance(where, Path):
+        paths.refuse_special(where)
+    return Store.open(where, create=create or is_default, notice=err)
 
 
 def write_output(text: str | bytes | Iterable[str] | Iterable[bytes], dest: str | None) -> None:

@@ -21,10 +21,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace, commands: list[str] | None = None) -> int:
-    if args.path:
-        path, is_default = Path(args.path), False
-    else:
-        path, is_default = paths.casebook_path(args.casebook)
+    where, is_default = paths.casebook_location(args.path or args.casebook)
+    if isinstance(where, str):  # a casebook on a server: it must exist (`verify new` makes one)
+        preflight(where, create=False)
+        return run_tui(where)
+    path = where
     paths.refuse_special(path)
     if not path.exists():
         # A mistyped command must not quietly become a casebook: a new one is asked for by
@@ -43,6 +44,11 @@ def cmd_tui(args: argparse.Namespace, commands: list[str] | None = None) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     from verify.store import Store
 
+    if args.path.startswith(paths.SERVER_SCHEMES):
+        _refuse_existing(args.path)
+        with Store.open(args.path, create=True) as store:
+            err(f"new casebook at {store.name}")
+        return 0
     path = Path(args.path)
     paths.refuse_special(path)
     if path.exists() or path.is_symlink():
@@ -53,14 +59,27 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def preflight(path: Path) -> None:
+def _refuse_existing(address: str) -> None:
+    from verify.store import Store
+
+    try:
+        with Store.open(address, create=False):
+            pass
+    except VerifyError as exc:
+        if str(exc).startswith("no casebook at"):
+            return
+        raise
+    raise VerifyError(f"there is a casebook at {address.split('@')[-1]} already")
+
+
+def preflight(path: Path | str, create: bool = True) -> None:
     """Refuse, with one line, a casebook the TUI could not work on, before the screen
     switches: damaged, from a newer verify, or not a casebook."""
     import sqlite3
 
     from verify.store import Store
 
-    with Store.open(path, create=True) as store:
+    with Store.open(path, create=create) as store:
         try:
             store.count_claims()
             store.summaries(limit=50)
@@ -72,7 +91,7 @@ def preflight(path: Path) -> None:
             ) from None
 
 
-def run_tui(path: Path) -> int:
+def run_tui(path: Path | str) -> int:
     from verify.ui.app import run
 
     return run(path)

@@ -50,7 +50,7 @@ class VerifyApp(GuardedApp):
 
     def __init__(
         self,
-        casebook: Path,
+        casebook: Path | str,
         state_path: Path,
         *,
         clock: Clock | None = None,
@@ -59,14 +59,15 @@ class VerifyApp(GuardedApp):
         watch_interval: float = 2.0,
     ) -> None:
         super().__init__()
-        self.casebook_path = casebook
         self.state_path = state_path
         self.keymap_path = keymap_path
         self.watch_interval = watch_interval
         self.store = Store.open(casebook, actor=actor, clock=clock or utcnow)
+        # A file's path; for a casebook on a server, the local name reports are saved under.
+        self.casebook_path = self.store.path
         self.rows = ClaimRows(self.store)
         self.ui_state = ui_state.load(state_path)
-        self.book_state = self.ui_state.for_casebook(casebook)
+        self.book_state = self.ui_state.for_casebook(self.casebook_path)
         self.ctx: ClaimContext | None = None
         self._filter_index: ListFilter | None = None
         self._data_version = self.store.data_version()
@@ -435,7 +436,7 @@ class VerifyApp(GuardedApp):
 
 
 def make_app(
-    casebook: Path,
+    casebook: Path | str,
     state_path: Path | None = None,
     **kwargs: object,
 ) -> VerifyApp:
@@ -444,7 +445,7 @@ def make_app(
     return app
 
 
-def run(casebook: Path) -> int:
+def run(casebook: Path | str) -> int:
     app = make_app(casebook)
     result = app.run()
     # A crash must not look like a clean exit to a script.

@@ -232,7 +232,7 @@ def _attach(app: VerifyApp, draft: EvidenceDraft) -> None:
 def _archive(app: VerifyApp, draft: EvidenceDraft, new_sources: list[Source]) -> None:
     # In a worker thread. SQLite connections belong to their thread: this one opens its own.
     try:
-        with Store.open(app.casebook_path, actor=app.store.actor, clock=app.store.clock) as store:
+        with Store.open(app.store.location, actor=app.store.actor, clock=app.store.clock) as store:
             item = evidence_core.from_draft(store, draft)
     except VerifyError as exc:
         app.call_from_thread(app.notify, escape(str(exc)), severity="error")

@@ -60,7 +60,7 @@ def open_media(app: VerifyApp) -> None:
 
     screen = MediaScreen(items, {})
     app.push_screen(screen, done)
-    screen.look_up(app.casebook_path)
+    screen.look_up(app.store.location)
 
 
 def preview(raw: bytes, info: MediaInfo, columns: int, rows: int) -> Text:
@@ -140,7 +140,7 @@ class MediaScreen(ModalScreen[str | None]):
             self._show(event.value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="media")
-    def look_up(self, casebook: Path) -> None:
+    def look_up(self, casebook: Path | str) -> None:
         # Comparing against every cited picture takes a while on a large casebook: this
         # thread has its own connection (SQLite connections belong to their thread).
         try:

@@ -1,0 +1,96 @@
+"""A PostgreSQL casebook copied into a portable SQLite casebook file (`verify backup`).
+
+Rows are copied as stored, digests and the history's hash chain with them, from one
+consistent snapshot of the server; the copy's full-text index is rebuilt the SQLite way.
+The file is built under a hidden partial name and renamed, as every backup is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from verify.errors import VerifyError
+from verify.filesafety import clean_stale, disk_full, partial_path
+from verify.store.backend import DatabaseError
+from verify.store.pgschema import COPIED
+
+if TYPE_CHECKING:
+    from verify.store.core import StoreBase
+
+BATCH = 500
+
+
+def to_sqlite(store: StoreBase, dest: Path) -> Path:
+    from verify import search
+
+    tmp = partial_path(dest)
+    source = store.conn
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        copy = type(store).open(tmp, create=True, migration_backup=False, actor=store.actor)
+        try:
+            # One snapshot for every table: the copy is the casebook at one moment.
+            source.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                with copy.transaction():
+                    for table in COPIED:
+                        copy.conn.execute(f"DELETE FROM {table}")
+                        _copy_table(source, copy.conn, table)
+                    search.rebuild(copy.conn)
+            finally:
+                source.execute("ROLLBACK")
+        finally:
+            copy.close()
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, dest)
+    except (OSError, DatabaseError, VerifyError) as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        clean_stale(dest)
+        reason = getattr(exc, "strerror", None) or str(exc)
+        if disk_full(dest, exc):
+            reason = "the disk is full"
+        raise VerifyError(f"cannot write backup {dest}: {reason}") from None
+    for leftover in (f"{tmp}-wal", f"{tmp}-shm"):
+        with contextlib.suppress(OSError):
+            os.unlink(leftover)
+    return dest
+
+
+def _columns(conn: Any, table: str) -> list[str]:
+    return [str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def _copy_table(source: Any, target: Any, table: str) -> None:
+    columns = [c for c in _columns(source, table) if c in set(_columns(target, table))]
+    names = ", ".join(columns)
+    marks = ", ".join("?" * len(columns))
+    order = "seq" if table == "events" else "rowid" if table != "match_terms" else "term, claim_id"
+    if table in ("match_docs", "match_stats", "match_vectors"):
+        order = columns[0]
+    last: tuple[Any, ...] | None = None
+    key = order.split(", ")
+    while True:
+        # Paged by key so a large casebook is never held in memory at once.
+        where, args = "", ()
+        if last is not None:
+            where = f" WHERE ({order}) > ({', '.join('?' * len(key))})"
+            args = last
+        rows = source.execute(
+            f"SELECT {names}, {order} FROM {table}{where} ORDER BY {order} LIMIT {BATCH}", args
+        ).fetchall()
+        if not rows:
+            return
+        target.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})",
+            [row[: len(columns)] for row in rows],
+        )
+        last = tuple(rows[-1][len(columns) :])
