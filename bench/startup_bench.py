@@ -34,19 +34,20 @@ RUN_FROM = (
 )
 
 
-def measure(cmd: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
-    """Median (CPU seconds, wall seconds) of `runs` runs of `cmd`."""
-    cpu, wall = [], []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, text=True, env=env)
-        if done.returncode:
-            raise SystemExit(f"{' '.join(cmd[3:])}: {done.stderr.strip()[-500:]}")
-        wall.append(time.perf_counter() - t0)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return statistics.median(cpu), statistics.median(wall)
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one run of `cmd`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(cmd[3:])}: {done.stderr.strip()[-500:]}")
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, wall
+
+
+def medians(samples: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
 
 
 def tree_of(ref: str, dest: Path) -> Path:
@@ -79,14 +80,21 @@ def main() -> None:
         }
         env = {k: v for k, v in os.environ.items() if not k.startswith("VERIFY")}
         env["VERIFY_ACTOR"] = "bench"
-        # Interleaved rounds, so a burst of load on the machine touches every figure alike.
-        bare = measure([sys.executable, "-c", "pass"], opts.runs, env)
-        print(f"python -c pass: {bare[0] * 1000:.1f} ms CPU, {bare[1] * 1000:.1f} ms wall")
-        figures: dict[str, dict[str, tuple[float, float]]] = {name: {} for name in trees}
+        # Interleaved rounds: each round runs the bare start-up and every command of every tree
+        # once, so a burst of load on the machine touches every figure (the bare one too) alike.
+        cmds = {("bare", "pass"): [sys.executable, "-c", "pass"]}
         for label, args in commands.items():
             for name, tree in trees.items():
-                cmd = [sys.executable, "-c", RUN_FROM.format(tree=str(tree)), *args]
-                figures[name][label] = measure(cmd, opts.runs, env)
+                cmds[(name, label)] = [sys.executable, "-c", RUN_FROM.format(tree=str(tree)), *args]
+        samples: dict[tuple[str, str], list[tuple[float, float]]] = {key: [] for key in cmds}
+        for _ in range(opts.runs):
+            for key, cmd in cmds.items():
+                samples[key].append(run_once(cmd, env))
+        bare = medians(samples[("bare", "pass")])
+        print(f"python -c pass: {bare[0] * 1000:.1f} ms CPU, {bare[1] * 1000:.1f} ms wall")
+        figures = {
+            name: {label: medians(samples[(name, label)]) for label in commands} for name in trees
+        }
         for label in commands:
             cells = []
             for name in trees:

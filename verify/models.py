@@ -4,10 +4,13 @@ Models are strict (no silent coercion) and forbid unknown fields, so a damaged o
 record is refused instead of half-read. Times are timezone-aware UTC.
 """
 
-from __future__ import annotations
-
+# Annotations here are evaluated as the classes are made (no `from __future__ import
+# annotations`): as strings, pydantic would compile each field's type again on every start.
+import importlib
 import os
 import re
+import sys
+import types
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -28,6 +31,28 @@ from verify.textsafe import clean_data, entering_line, entering_text
 # as it is validated; finding them also reads every installed package's metadata, a sixth of
 # a one-shot command's time. Set before the first model is built, which is when pydantic looks.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+_PLUGIN_FINDER = "pydantic.plugin._loader"
+_PLUGINS_OFF = ("__all__", "1", "true")
+"""The values of PYDANTIC_DISABLE_PLUGINS with which pydantic's finder finds no plugin."""
+
+
+def _no_plugins() -> Any:
+    """pydantic's plugin finder, as pydantic answers when plugins are off: none.
+
+    The finder's module imports importlib.metadata (and the email package) before it reads the
+    setting, a tenth of a one-shot command; with plugins off, its answer is known without it.
+    If the setting says otherwise by the time a model is built, the real finder answers.
+    """
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in _PLUGINS_OFF:
+        return ()
+    if sys.modules.get(_PLUGIN_FINDER) is _FINDER:
+        del sys.modules[_PLUGIN_FINDER]
+    return importlib.import_module(_PLUGIN_FINDER).get_plugins()
+
+
+_FINDER = types.ModuleType(_PLUGIN_FINDER, _no_plugins.__doc__)
+_FINDER.get_plugins = _no_plugins  # type: ignore[attr-defined]
+sys.modules.setdefault(_PLUGIN_FINDER, _FINDER)
 
 SCHEMA_VERSION = 11
 """Version of the SQLite layout; bumped with every numbered migration."""
@@ -47,6 +72,17 @@ Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# Defaults made by Python functions, not by the `list` and `dict` types: pydantic reads a
+# factory's signature, and a builtin's is parsed with the tokenizer, whose one large pattern
+# costs each command that validates a claim a tenth of a bare Python start-up to compile.
+def _empty_list() -> list[Any]:
+    return []
+
+
+def _empty_dict() -> dict[str, Any]:
+    return {}
 
 
 class Model(BaseModel):
@@ -190,7 +226,7 @@ class Evidence(Model):
     source_id: Id | None = None
     credibility: Credibility = 6
     """Admiralty information credibility: 1 confirmed ... 6 cannot be judged."""
-    stances: dict[str, Stance] = Field(default_factory=dict)
+    stances: dict[str, Stance] = Field(default_factory=_empty_dict)
     """Per account id, how this item bears on that account."""
     added: datetime
 
@@ -237,7 +273,7 @@ class Claim(Model):
     date: str = ""
     """When the claim was made, as precise as known (YYYY, YYYY-MM or YYYY-MM-DD)."""
     origin: Selector | None = None
-    tags: list[Line] = Field(default_factory=list)
+    tags: list[Line] = Field(default_factory=_empty_list)
     checkworthiness: float | None = Field(default=None, ge=0, le=1)
     status: ClaimStatus = ClaimStatus.open
     verdict: Verdict | None = None
@@ -245,9 +281,9 @@ class Claim(Model):
     # exported, and read by an older verify) exactly as before assignments existed.
     assignee: Line = Field(default="", exclude_if=lambda v: not v)
     """The reviewer on the desk who has the claim (`verify assign`); empty when nobody has."""
-    accounts: list[Account] = Field(default_factory=list)
-    evidence: list[Evidence] = Field(default_factory=list)
-    extra: Data = Field(default_factory=dict)
+    accounts: list[Account] = Field(default_factory=_empty_list)
+    evidence: list[Evidence] = Field(default_factory=_empty_list)
+    extra: Data = Field(default_factory=_empty_dict)
     """Fields kept verbatim from an import (headline, url, ...)."""
     revision: int = Field(default=1, ge=1)
     created: datetime

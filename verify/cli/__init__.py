@@ -54,24 +54,58 @@ class _Unused(argparse.ArgumentParser):
         pass
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's layout, with the terminal's width found as shutil finds it but without
+    importing shutil (and the compression modules it brings): every parser makes formatters
+    while options are added, also when no help is printed."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _columns() -> int:
+    """shutil.get_terminal_size().columns: $COLUMNS, else the terminal's, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0 and sys.__stdout__ is not None:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, or with `only`, a parser for that one command (and none if
     there is no such command)."""
     parser = argparse.ArgumentParser(
         prog="verify",
         description="A terminal workbench for fact-checkers. Without a command, opens the TUI.",
+        formatter_class=_Formatter,
     )
     parser.add_argument("--casebook", metavar="PATH", help=CASEBOOK_HELP)
     # A subcommand's --casebook defaults to "not given", so one given before the command is
     # not overwritten by the subparser's default (argparse copies sub-defaults over).
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
     common.add_argument("--casebook", metavar="PATH", default=argparse.SUPPRESS, help=CASEBOOK_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
         if only is not None and name != only:
             return _Unused()
-        p = sub.add_parser(name, parents=[common], help=help_, description=help_)
+        p = sub.add_parser(
+            name, parents=[common], help=help_, description=help_, formatter_class=_Formatter
+        )
         p.set_defaults(handler=handler)
         return p
 
@@ -132,7 +166,9 @@ def _main(argv: list[str]) -> int:
     if first is None or first not in commands(parser):
         parser = build_parser()
         # `verify [CASEBOOK]`: the TUI, with an optional casebook path.
-        bare = argparse.ArgumentParser(prog="verify", parents=[], add_help=False)
+        bare = argparse.ArgumentParser(
+            prog="verify", parents=[], add_help=False, formatter_class=_Formatter
+        )
         bare.add_argument("--casebook")
         bare.add_argument("path", nargs="?")
         bare.add_argument("-h", "--help", action="store_true")

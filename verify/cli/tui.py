@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from pathlib import Path
 
@@ -32,6 +31,8 @@ def cmd_tui(args: argparse.Namespace, commands: list[str] | None = None) -> int:
         # A mistyped command must not quietly become a casebook: a new one is asked for by
         # its extension or by `verify new`.
         if not is_default and path.suffix != ".casebook":
+            import difflib  # only for this message; every other start goes without it
+
             near = difflib.get_close_matches(str(args.path or ""), commands or [], n=1)
             hint = f" (did you mean `verify {near[0]}`?)" if near else ""
             raise VerifyError(f"no casebook at {path}{hint}; `verify new {path}` makes a new one")

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from verify import digests, match
-from verify import search as fulltext
+from verify import digests
 from verify.errors import NotFoundError, StaleWriteError, VerifyError
 from verify.models import Claim, ClaimSummary
 from verify.store.core import StoreBase
 from verify.store.rows import SUMMARY_COLUMNS, claim_columns, dump_json, first_error, summary
+
+if TYPE_CHECKING:
+    from verify import match
+    from verify import search as fulltext
+else:
+    from verify.lazy import lazy
+
+    # Needed only when a claim's words are written or searched: a command that only reads
+    # (`verify show`, `verify list`) does without loading them.
+    match, fulltext = lazy("verify.match"), lazy("verify.search")
 
 
 class ClaimStore(StoreBase):

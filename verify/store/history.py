@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from verify import importlog
 from verify.errors import StaleWriteError
 from verify.models import Claim, Event, Settings, Source
 from verify.store.records import RecordStore
 from verify.store.rows import UNDOABLE, content, dump_json
 from verify.store.rows import event as event_row
+
+if TYPE_CHECKING:
+    from verify import importlog
+else:
+    from verify.lazy import lazy
+
+    # Needed only when an import is undone or redone: other commands do without it.
+    importlog = lazy("verify.importlog")
 
 
 class Store(RecordStore):

@@ -5,14 +5,21 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from verify import digests
-from verify import search as fulltext
 from verify.errors import NotFoundError, VerifyError
 from verify.models import Claim, Document, Source
 from verify.store.claims import ClaimStore
 from verify.store.rows import dump_json
+
+if TYPE_CHECKING:
+    from verify import search as fulltext
+else:
+    from verify.lazy import lazy
+
+    # Needed only when a record's text is written: reading commands do without it.
+    fulltext = lazy("verify.search")
 
 
 class RecordStore(ClaimStore):
