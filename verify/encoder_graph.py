@@ -175,6 +175,17 @@ def build(raw: dict[str, np.ndarray], heads: int) -> bytes:
 
 def session(model: bytes, threads: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """A runner for `model` on `threads` threads: (x, mask) -> layer means."""
+    runner = inference_session(model, threads)
+
+    def run(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        out: np.ndarray = runner.run(["means"], {"x": x, "mask": mask})[0]
+        return out
+
+    return run
+
+
+def inference_session(model: bytes, threads: int) -> Any:
+    """An onnxruntime session for `model` on `threads` threads, on the CPU."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -187,10 +198,4 @@ def session(model: bytes, threads: int) -> Callable[[np.ndarray, np.ndarray], np
     # Without the arena, the working memory of one batch is returned after it instead of
     # being kept at the largest batch's size for the life of the process.
     options.enable_cpu_mem_arena = False
-    runner = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
-
-    def run(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        out: np.ndarray = runner.run(["means"], {"x": x, "mask": mask})[0]
-        return out
-
-    return run
+    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
