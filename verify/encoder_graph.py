@@ -12,6 +12,10 @@ sqrt(channel size / weight size) and multiply the weights by the same (SmoothQua
 layer norm's own gain and bias as the channel size, so no calibration data is involved).
 Against the original model the vectors keep a mean cosine of 0.998 (tests/test_reference.py).
 
+Each token quantisation is one QuantizeLinear (per row), and each product one
+MatMulIntegerToFloat with the weights' scales, which takes about a quarter less time than the
+same work spelled as element-wise steps (bench/encoder_bench.py).
+
 Inputs: `x` (N, T, D) word + position + type embeddings; `mask` (N, T) 1 for tokens, 0 for
 padding. Output: `means` (N, layers * D), each layer's mean token state.
 """
@@ -64,6 +68,7 @@ def build(raw: dict[str, np.ndarray], heads: int) -> bytes:
         )
 
     def dense_int8(x: str, name: str, size: np.ndarray | None, scale: float = 1.0) -> str:
+        """x (tokens, D) times the named matrix, plus its bias."""
         q, s, bias = weights(name, scale)
         if size is not None:
             matrix = q.astype(np.float32) * s[:, None]
@@ -73,13 +78,23 @@ def build(raw: dict[str, np.ndarray], heads: int) -> bytes:
             q = np.round(matrix / s[:, None]).astype(np.int8)
             x = op("Mul", [x, const((1 / smooth).astype(np.float32))])
         # Each token's own scale (its largest value maps to 127), so a text's vector does not
-        # depend on the texts batched with it; stored as uint8 around 128.
-        x_scale = op("Div", [op("ReduceMax", [op("Abs", [x])], axes=[-1], keepdims=1), c127])
-        x_scale = op("Max", [x_scale, tiny])
-        xq = op("Cast", [op("Add", [op("Round", [op("Div", [x, x_scale])]), c128])], to=2)
-        product = op("MatMulInteger", [xq, const(q.T), zero128])
-        product = op("Mul", [op("Cast", [product], to=1), x_scale])
-        return str(op("Add", [op("Mul", [product, const(s.astype(np.float32))]), const(bias)]))
+        # depend on the texts batched with it; stored as uint8 around 128. The largest
+        # magnitude is the larger of the row's maximum and minus its minimum: two reductions
+        # instead of a full-size Abs.
+        top = op("ReduceMax", [x], axes=[1], keepdims=0)
+        bottom = op("Neg", [op("ReduceMin", [x], axes=[1], keepdims=0)])
+        x_scale = op("Max", [op("Div", [op("Max", [top, bottom]), c127]), tiny])
+        zero = op("ConstantOfShape", [op("Shape", [x_scale])], value=u8_128)
+        xq = op("QuantizeLinear", [x, x_scale, zero], axis=0)
+        # The integer product and the weights' scales in one operator; the token's own scale
+        # and the bias follow (MatMulIntegerToFloat takes one scale for all of x).
+        product = op(
+            "MatMulIntegerToFloat",
+            [xq, const(q.T), one, const(s.astype(np.float32)), zero128],
+            domain="com.microsoft",
+        )
+        row_scale = op("Unsqueeze", [x_scale, const(np.array([1], dtype=np.int64))])
+        return str(op("Add", [op("Mul", [product, row_scale]), const(bias)]))
 
     def norm(x: str, name: str) -> str:
         gain, bias = raw[name + ".weight"], raw[name + ".bias"]
@@ -90,11 +105,15 @@ def build(raw: dict[str, np.ndarray], heads: int) -> bytes:
         return out
 
     c127 = const(np.array(127, np.float32))
-    c128 = const(np.array(128, np.float32))
     tiny = const(np.array(1e-12, np.float32))
+    one = const(np.array(1.0, np.float32))
     zero128 = const(np.array(128, np.uint8))
-    split_heads = const(np.array([0, 0, heads, head], dtype=np.int64))
-    join_heads = const(np.array([0, 0, width], dtype=np.int64))
+    u8_128 = helper.make_tensor("u8_128", TensorProto.UINT8, [1], [128])
+    # Every token is a row of one (tokens, D) matrix; only attention needs the texts apart.
+    texts_tokens = op("Shape", ["mask"])
+    by_head = op("Concat", [texts_tokens, const(np.array([heads, head], dtype=np.int64))], axis=0)
+    by_text = op("Concat", [texts_tokens, const(np.array([width], dtype=np.int64))], axis=0)
+    rows = const(np.array([-1, width], dtype=np.int64))
     tokens_axis = const(np.array([1], dtype=np.int64))
     mask3 = op("Unsqueeze", ["mask", const(np.array([2], dtype=np.int64))])
     counts = op("ReduceSum", ["mask", tokens_axis], keepdims=1)
@@ -108,23 +127,25 @@ def build(raw: dict[str, np.ndarray], heads: int) -> bytes:
     )
     blocked = op("Unsqueeze", [blocked, const(np.array([1, 2], dtype=np.int64))])
 
-    x = norm("x", "embeddings.LayerNorm")
+    x = norm(op("Reshape", ["x", rows]), "embeddings.LayerNorm")
     before = "embeddings.LayerNorm"
     means = []
     for i in range(layers):
         p = f"encoder.layer.{i}."
         attention = p + "attention.self."
-        size = size_after(before)
-        # The query projection absorbs attention's 1/sqrt(head size).
-        projected: dict[str, str] = {}
-        for part, scale in (("query", 1 / math.sqrt(head)), ("key", 1.0), ("value", 1.0)):
-            projected[part] = dense_int8(x, attention + part, size, scale)
-        q = op("Transpose", [op("Reshape", [projected["query"], split_heads])], perm=[0, 2, 1, 3])
-        k = op("Transpose", [op("Reshape", [projected["key"], split_heads])], perm=[0, 2, 3, 1])
-        v = op("Transpose", [op("Reshape", [projected["value"], split_heads])], perm=[0, 2, 1, 3])
+        # The query projection absorbs attention's 1/sqrt(head size). Each of the three keeps
+        # its own smoothing: one product over the three matrices side by side would share
+        # it, and moved the vectors from the original model (mean cosine 0.9972, not 0.9983).
+        q, k, v = (
+            op("Reshape", [dense_int8(x, attention + part, size_after(before), scale), by_head])
+            for part, scale in (("query", 1 / math.sqrt(head)), ("key", 1.0), ("value", 1.0))
+        )
+        q = op("Transpose", [q], perm=[0, 2, 1, 3])
+        k = op("Transpose", [k], perm=[0, 2, 3, 1])
+        v = op("Transpose", [v], perm=[0, 2, 1, 3])
         scores = op("Softmax", [op("Add", [op("MatMul", [q, k]), blocked])], axis=-1)
         context = op("Transpose", [op("MatMul", [scores, v])], perm=[0, 2, 1, 3])
-        context = op("Reshape", [context, join_heads])
+        context = op("Reshape", [context, rows])
         attended = dense_int8(context, p + "attention.output.dense", None)
         x = norm(op("Add", [attended, x]), p + "attention.output.LayerNorm")
         up = dense_int8(x, p + "intermediate.dense", size_after(p + "attention.output.LayerNorm"))
@@ -132,7 +153,8 @@ def build(raw: dict[str, np.ndarray], heads: int) -> bytes:
         down = dense_int8(hidden, p + "output.dense", None)
         x = norm(op("Add", [down, x]), p + "output.LayerNorm")
         before = p + "output.LayerNorm"
-        summed = op("ReduceSum", [op("Mul", [x, mask3]), tokens_axis], keepdims=0)
+        states = op("Reshape", [x, by_text])
+        summed = op("ReduceSum", [op("Mul", [states, mask3]), tokens_axis], keepdims=0)
         means.append(op("Div", [summed, counts]))
     nodes.append(helper.make_node("Concat", means, ["means"], axis=1))
     graph = helper.make_graph(
@@ -153,6 +175,17 @@ def build(raw: dict[str, np.ndarray], heads: int) -> bytes:
 
 def session(model: bytes, threads: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """A runner for `model` on `threads` threads: (x, mask) -> layer means."""
+    runner = inference_session(model, threads)
+
+    def run(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        out: np.ndarray = runner.run(["means"], {"x": x, "mask": mask})[0]
+        return out
+
+    return run
+
+
+def inference_session(model: bytes, threads: int) -> Any:
+    """An onnxruntime session for `model` on `threads` threads, on the CPU."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -165,10 +198,4 @@ def session(model: bytes, threads: int) -> Callable[[np.ndarray, np.ndarray], np
     # Without the arena, the working memory of one batch is returned after it instead of
     # being kept at the largest batch's size for the life of the process.
     options.enable_cpu_mem_arena = False
-    runner = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
-
-    def run(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        out: np.ndarray = runner.run(["means"], {"x": x, "mask": mask})[0]
-        return out
-
-    return run
+    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])

@@ -41,6 +41,7 @@ from verify.inputs import read_input
 from verify.models import Claim, ClaimStatus, Settings, Verdict
 from verify.store import Store, dump_json
 from verify.textsafe import clean_line, one_line
+from verify.vectorfill import fill_vectors
 
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 """Whole-document formats (portable JSON, ClaimReview) are parsed in memory: at most this."""
@@ -420,34 +421,6 @@ def _import_stream(
         done += len(batch)
     fill_vectors(store, progress)
     return {"claims": added, "skipped": total - added}
-
-
-VECTOR_BATCH = 256
-"""Claims encoded, then their vectors written in one short transaction, by fill_vectors."""
-
-
-def fill_vectors(store: Store, progress: Callable[[int, int], None] | None = None) -> int:
-    """Encode every claim that has no vector yet (this import's, or an interrupted one's)
-    and store the vectors, a batch at a time; returns how many claims got vectors. Each text is
-    encoded once, outside any transaction."""
-    total = sum(match.count_unencoded(store.conn, kind) for kind in match.VECTOR_KINDS)
-    done = 0
-    claims: set[str] = set()
-    for kind in match.VECTOR_KINDS:
-        after = 0
-        while rows := match.unencoded(store.conn, after, VECTOR_BATCH, kind):
-            after = rows[-1][0]
-            texts = list(dict.fromkeys(text for _, _, text in rows))  # a repeated text once
-            blobs = dict(zip(texts, match.encode_packed(texts, kind), strict=True))
-            with store.transaction() as conn:
-                match.tx_store_vectors(
-                    conn, [(cid, text, blobs[text]) for _, cid, text in rows], kind
-                )
-            done += len(rows)
-            claims.update(cid for _, cid, _ in rows)
-            if progress is not None:
-                progress(min(done, total), total)
-    return len(claims)
 
 
 @contextlib.contextmanager

