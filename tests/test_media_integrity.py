@@ -13,6 +13,9 @@ from verify import actions
 from verify.models import utcnow
 from verify.store import Store
 
+BOTH_BACKENDS = True
+"""The casebook tests run on an SQLite file and on a PostgreSQL database (see conftest)."""
+
 
 @pytest.fixture
 def attached(cli, casebook_path: Path, tmp_path: Path) -> Path:
@@ -49,11 +52,12 @@ def test_check_names_a_changed_media_row(
 def test_a_media_row_made_consistent_with_itself_is_still_named(
     cli, casebook_path: Path, attached: Path
 ) -> None:
-    # Columns and body changed together: only the digest can tell.
+    # Columns and body changed together: only the digest can tell. (A photo has one hash,
+    # so replacing the old one in the body is the same change on either backend.)
     tamper(
         casebook_path,
         "UPDATE media SET hashes = '0000000000000000', "
-        "body = json_set(body, '$.hashes', json_array('0000000000000000'))",
+        "body = replace(body, hashes, '0000000000000000')",
     )
     r = cli("--casebook", str(casebook_path), "check")
     assert r.code != 0 and "media " in r.out + r.err
@@ -65,7 +69,7 @@ def test_a_tampered_row_does_not_hide_a_recycled_photo(
     tamper(
         casebook_path,
         "UPDATE media SET hashes = '0000000000000000', "
-        "body = json_set(body, '$.hashes', json_array('0000000000000000'))",
+        "body = replace(body, hashes, '0000000000000000')",
     )
     copy = tmp_path / "reposted.jpg"
     copy.write_bytes(edited(Image.open(attached)))

@@ -68,7 +68,9 @@ def _mapped(exc: psycopg.Error) -> sqlite3.DatabaseError:
 @lru_cache(maxsize=512)
 def translate(sql: str, params: bool = True) -> str:
     """SQLite-style SQL as psycopg takes it: `?` -> `%s`, a literal `%` doubled (when there
-    are parameters), and `sqlite_master` read from the catalog. Quoted text is left alone."""
+    are parameters), `sqlite_master` read from the catalog and SQLite's `instr` written as
+    PostgreSQL's `strpos` (the same 1-based position, 0 when absent). Quoted text is left
+    alone."""
     out = []
     for i, part in enumerate(re.split(r"('(?:[^']|'')*')", sql)):
         if params:
@@ -77,6 +79,7 @@ def translate(sql: str, params: bool = True) -> str:
             out.append(part)
             continue
         part = part.replace("?", "%s")
+        part = re.sub(r"\binstr\s*\(", "strpos(", part, flags=re.IGNORECASE)
         out.append(re.sub(r"\bsqlite_master\b", _MASTER, part))
     return "".join(out)
 
