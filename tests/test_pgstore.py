@@ -214,3 +214,27 @@ def test_the_environment_can_name_a_server_casebook(
     assert list(tmp_path.iterdir()) == [tmp_path / "home"]  # no file was made for it
     restore = cli("restore", str(tmp_path / "x.bak"))
     assert restore.code == 1 and "needs a casebook file" in restore.err
+
+
+def test_reading_every_claim_streams_from_a_server_side_cursor(
+    pg_server: pgserver.Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verify.store import postgres
+
+    monkeypatch.setattr(postgres, "STREAM_BATCH", 3)
+    with Store.open(pg_server.new_database(), clock=FakeClock()) as store:
+        made = [_claim(store, f"claim number {i}").id for i in range(10)]
+        cursors = "SELECT count(*) FROM pg_cursors WHERE name LIKE 'verify_stream%'"
+        seen, open_cursors = [], []
+        for claim in store.iter_claims():
+            # Other reads run between batches on the same connection, as a report's do.
+            seen.append(store.get_claim(claim.id).id)
+            open_cursors.append(store.conn.execute(cursors).fetchone())
+        assert seen == made
+        assert all(n == (1,) for n in open_cursors), open_cursors  # came through a cursor
+        assert store.conn.execute(cursors).fetchone() == (0,)
+        assert not store.backend.in_transaction
+        # A write after a read left half-way starts cleanly.
+        next(store.iter_claims())
+        _claim(store, "one more")
+        assert store.count_claims() == 11

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 CHANNEL = "verify_casebook"
 """The NOTIFY channel write transactions signal on (per database)."""
+STREAM_BATCH = 500
+"""Rows a large read fetches per round trip from its server-side cursor."""
 LOCK_TIMEOUT = "15s"
 """How long a writer waits for another's transaction, as SQLite's busy timeout."""
 
@@ -205,6 +207,7 @@ class PostgresBackend(Backend):
         self._pid = raw.info.backend_pid
         self._changes = 0
         self._writing = False
+        self._streams = 0
         raw.add_notify_handler(self._notified)
         raw.execute(f"LISTEN {CHANNEL}")
 
@@ -222,6 +225,30 @@ class PostgresBackend(Backend):
                 if note.be_pid != self._pid:
                     self._changes += 1
         return self._changes
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """A server-side cursor read a batch at a time, so a read of every claim holds one
+        batch in memory, not the whole table (a plain query's result arrives whole). Outside
+        a write it runs in its own read transaction, which the cursor needs."""
+        args = [_param(p) for p in params]
+        own = not self.adapter.in_transaction
+        self._streams += 1
+        try:
+            if own:
+                self.raw.execute("BEGIN")
+            with self.raw.cursor(name=f"verify_stream_{self._streams}") as cur:
+                cur.itersize = STREAM_BATCH
+                cur.execute(translate(sql, bool(args)), args or None)
+                yield from cur
+            if own:
+                self.raw.execute("COMMIT")
+        except psycopg.Error as exc:
+            if own and self.adapter.in_transaction:
+                self.raw.execute("ROLLBACK")
+            raise _mapped(exc) from None
+        finally:
+            if own and self.adapter.in_transaction and not self._writing:
+                self.raw.execute("ROLLBACK")  # left before its end: nothing was written
 
     def begin_write(self) -> None:
         try:
