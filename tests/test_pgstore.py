@@ -238,3 +238,44 @@ def test_reading_every_claim_streams_from_a_server_side_cursor(
         next(store.iter_claims())
         _claim(store, "one more")
         assert store.count_claims() == 11
+
+
+def test_the_claim_count_follows_every_way_claims_come_and_go(
+    cli, pg_server: pgserver.Server, tmp_path: Path
+) -> None:
+    url = pg_server.new_database()
+
+    def counted() -> tuple[int, int]:
+        with Store.open(url) as store:
+            exact = store.conn.execute("SELECT count(*) FROM claims").fetchone()[0]
+            return store.count_claims(), exact
+
+    assert cli("--casebook", url, "import", str(SAMPLE)).code == 0
+    n, exact = counted()
+    assert n == exact > 0
+    with Store.open(url, clock=FakeClock()) as store:
+        first = next(store.iter_claims())
+        store.update_claim(first.id, lambda c: c.model_copy(update={"text": "edited"}), "edit")
+        _claim(store, "one more")
+        store.delete_claim(first.id)
+    assert counted() == (exact, exact)  # an edit (an upsert) is not a new claim
+    assert cli("--casebook", url, "undo").code == 0  # the deletion
+    assert counted() == (exact + 1, exact + 1)
+    assert cli("--casebook", url, "undo").code == 0
+    assert cli("--casebook", url, "undo").code == 0
+    assert cli("--casebook", url, "undo").code == 0  # the import, every claim at once
+    assert counted() == (0, 0)
+    assert cli("--casebook", url, "check").code == 0
+
+
+def test_check_names_a_claim_count_changed_behind_verifys_back(
+    cli, pg_server: pgserver.Server
+) -> None:
+    from tests.cli_helpers import tamper
+
+    url = pg_server.new_database()
+    assert cli("--casebook", url, "import", str(SAMPLE)).code == 0
+    assert cli("--casebook", url, "check").code == 0
+    tamper(url, "UPDATE claim_count SET n = n + 5")
+    got = cli("--casebook", url, "check")
+    assert got.code == 1 and "claim count" in got.out

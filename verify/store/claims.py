@@ -19,7 +19,7 @@ class ClaimStore(StoreBase):
     # -- claims --------------------------------------------------------------------------
 
     def count_claims(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM claims").fetchone()[0])
+        return int(self.conn.execute(self.backend.count_claims_sql).fetchone()[0])
 
     def summaries(
         self,

@@ -194,6 +194,7 @@ def redact(url: str) -> str:
 
 class PostgresBackend(Backend):
     kind = "postgresql"
+    count_claims_sql = "SELECT n FROM claim_count WHERE id = 1"
 
     def __init__(self, raw: psycopg.Connection[Any], url: str, create: bool) -> None:
         self.name = redact(url)
