@@ -12,8 +12,8 @@ turns with the other casebook: first page = open + the first 50 summary rows in 
 show = open + the claim, its sources and documents; verdict = open + one verdict written
 (a new revision and history entry each time).
 Budget: each at most 1.5x its time at 1,000 claims. The claim count the TUI shows beside
-the first page is printed too, outside the budget: counting rows grows with the casebook on
-PostgreSQL as on SQLite.
+the first page is printed too, outside the budget: on PostgreSQL it is kept by triggers
+(the copies made in SQL are counted by them too), so it should not grow with the casebook.
 """
 
 from __future__ import annotations

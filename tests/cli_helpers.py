@@ -29,11 +29,13 @@ def digest(path: Path) -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
-def tamper(path: Path, sql: str) -> None:
-    """Change a casebook with plain SQL, the way damage or another tool would."""
+def tamper(path: Path, sql: str, params: tuple[Any, ...] = ()) -> None:
+    """Change a casebook with plain SQL (`?` placeholders), the way damage or another tool
+    would."""
     conn = _connect(path)
     if not isinstance(conn, sqlite3.Connection):
         sql = re.sub(r"X'([0-9A-Fa-f]*)'", r"'\\x\1'::bytea", sql)
-    conn.execute(sql)
+        sql = sql.replace("?", "%s") if params else sql
+    conn.execute(sql, params)
     conn.commit()
     conn.close()

@@ -166,6 +166,14 @@ def casebook_path(tmp_path: Path, backend: str, request: pytest.FixtureRequest) 
 
 
 @pytest.fixture
+def copy_path(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Path:
+    """A second, empty casebook on the same backend, for a copy made by export and import."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_server").new_database()  # type: ignore[no-any-return]
+    return tmp_path / "copy.casebook"
+
+
+@pytest.fixture
 def store(casebook_path: Path) -> Iterator[Store]:
     s = Store.open(casebook_path, clock=FakeClock(), actor="tester")
     yield s

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import sqlite3
 import threading
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,8 +13,12 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.capture_helpers import liveblog_html, members, serving
+from tests.cli_helpers import tamper
 from verify.capture import records, table
 from verify.store import Store
+
+BOTH_BACKENDS = True
+"""The casebook tests run on an SQLite file and on a PostgreSQL database (see conftest)."""
 
 
 def _captures(path: Path) -> list[records.Capture]:
@@ -23,8 +26,8 @@ def _captures(path: Path) -> list[records.Capture]:
         return table.all_captures(s.conn)
 
 
-def test_an_ingested_url_keeps_request_response_and_metadata_records(cli, tmp_path) -> None:
-    book = tmp_path / "b.casebook"
+def test_an_ingested_url_keeps_request_response_and_metadata_records(cli, casebook_path) -> None:
+    book = casebook_path
     page = liveblog_html()
     pages = {
         "/old": (301, [("Location", "/story")], b""),
@@ -64,8 +67,8 @@ def test_an_ingested_url_keeps_request_response_and_metadata_records(cli, tmp_pa
     assert cli("--casebook", str(book), "check").code == 0
 
 
-def test_url_evidence_is_captured_with_its_document(cli, tmp_path) -> None:
-    book = tmp_path / "b.casebook"
+def test_url_evidence_is_captured_with_its_document(cli, casebook_path) -> None:
+    book = casebook_path
     page = liveblog_html()
     with serving({"/p": (200, [("Content-Type", "text/html")], page)}) as base:
         assert cli("--casebook", str(book), "ingest", f"{base}/p").code == 0
@@ -84,22 +87,18 @@ def _tamper_warc(book: Path, change) -> records.Capture:
     (capture,) = _captures(book)
     parts = [change(m) for m in members(capture.warc)]
     warc = b"".join(gzip.compress(p) for p in parts)
-    conn = sqlite3.connect(book)
-    conn.execute("UPDATE captures SET warc = ? WHERE id = ?", (warc, capture.id))
-    conn.commit()
-    conn.close()
+    tamper(book, "UPDATE captures SET warc = ? WHERE id = ?", (warc, capture.id))
     return capture
 
 
-def _ingested(cli, tmp_path) -> Path:
-    book = tmp_path / "b.casebook"
+def _ingested(cli, book: Path) -> Path:
     with serving({"/p": (200, [("Content-Type", "text/html")], liveblog_html())}) as base:
         assert cli("--casebook", str(book), "ingest", f"{base}/p").code == 0
     return book
 
 
-def test_check_names_the_record_whose_payload_was_changed(cli, tmp_path) -> None:
-    book = _ingested(cli, tmp_path)
+def test_check_names_the_record_whose_payload_was_changed(cli, casebook_path) -> None:
+    book = _ingested(cli, casebook_path)
     # Same length, one word changed inside the stored page: what a forger would do.
     capture = _tamper_warc(book, lambda m: m.replace(b"nine rockets", b"five rockets"))
     got = cli("--casebook", str(book), "check")
@@ -108,19 +107,18 @@ def test_check_names_the_record_whose_payload_was_changed(cli, tmp_path) -> None
     assert "digest" in got.out and "WARC bytes do not match their sha256" in got.out
 
 
-def test_check_names_a_capture_whose_row_was_rewritten(cli, tmp_path) -> None:
-    book = _ingested(cli, tmp_path)
-    conn = sqlite3.connect(book)
-    conn.execute("UPDATE captures SET body = replace(body, '\"fetched\"', '\"imported\"')")
-    conn.commit()
-    conn.close()
+def test_check_names_a_capture_whose_row_was_rewritten(cli, casebook_path) -> None:
+    book = _ingested(cli, casebook_path)
+    tamper(book, "UPDATE captures SET body = replace(body, '\"fetched\"', '\"imported\"')")
     (capture,) = _captures(book)
     got = cli("--casebook", str(book), "check")
     assert got.code == 1 and f"capture {capture.id[:12]}" in got.out
 
 
-def test_the_report_lists_each_capture_so_a_reader_can_recheck_it(cli, tmp_path) -> None:
-    book = _ingested(cli, tmp_path)
+def test_the_report_lists_each_capture_so_a_reader_can_recheck_it(
+    cli, casebook_path, tmp_path
+) -> None:
+    book = _ingested(cli, casebook_path)
     (capture,) = _captures(book)
     with Store.open(book, create=False) as s:
         claim = next(s.iter_claims())
@@ -156,7 +154,7 @@ def test_the_report_lists_each_capture_so_a_reader_can_recheck_it(cli, tmp_path)
         raise AssertionError("the listed record is not in the WACZ")
 
 
-def test_a_chunked_page_with_odd_headers_is_kept_consistent(cli, tmp_path) -> None:
+def test_a_chunked_page_with_odd_headers_is_kept_consistent(cli, casebook_path) -> None:
     page = liveblog_html()
 
     class Handler(BaseHTTPRequestHandler):
@@ -179,7 +177,7 @@ def test_a_chunked_page_with_odd_headers_is_kept_consistent(cli, tmp_path) -> No
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    book = tmp_path / "b.casebook"
+    book = casebook_path
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/c"
         got = cli("--casebook", str(book), "ingest", url)

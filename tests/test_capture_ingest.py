@@ -21,6 +21,9 @@ from verify.capture import archives, records, table
 from verify.errors import VerifyError
 from verify.store import Store
 
+BOTH_BACKENDS = True
+"""The casebook tests run on an SQLite file and on a PostgreSQL database (see conftest)."""
+
 OTHER = (
     b"<html><head><title>Second</title></head><body><article><p>The harbour authority said "
     b"that three ships were damaged in the storm on Monday night.</p><p>Insurers said the "
@@ -41,11 +44,13 @@ def _archive(gz: bool = True) -> bytes:
 
 
 @pytest.mark.parametrize("suffix", [".warc.gz", ".warc"])
-def test_html_pages_become_documents_with_their_capture_time(cli, tmp_path, suffix) -> None:
+def test_html_pages_become_documents_with_their_capture_time(
+    cli, casebook_path, tmp_path, suffix
+) -> None:
     warc = _archive(gz=suffix.endswith(".gz"))
     src = tmp_path / f"crawl{suffix}"
     src.write_bytes(warc)
-    book = tmp_path / "b.casebook"
+    book = casebook_path
     got = cli("--casebook", str(book), "ingest", str(src))
     assert got.code == 0, got.err
     assert "1 record(s) that are not HTML pages at a web address skipped" in got.err
@@ -69,10 +74,10 @@ def test_html_pages_become_documents_with_their_capture_time(cli, tmp_path, suff
     assert cli("--casebook", str(book), "check").code == 0
 
 
-def test_a_wacz_round_trips_between_casebooks(cli, tmp_path) -> None:
+def test_a_wacz_round_trips_between_casebooks(cli, casebook_path, copy_path, tmp_path) -> None:
     src = tmp_path / "crawl.warc.gz"
     src.write_bytes(_archive())
-    first, second = tmp_path / "a.casebook", tmp_path / "b.casebook"
+    first, second = casebook_path, copy_path
     assert cli("--casebook", str(first), "ingest", str(src)).code == 0
     pack = tmp_path / "a.wacz"
     assert cli("--casebook", str(first), "export", "--format", "wacz", "-o", str(pack)).code == 0
@@ -130,11 +135,13 @@ def test_a_hostile_archive_is_one_line_and_changes_nothing(
     assert digest(sample_path) == before
 
 
-def test_an_oversized_record_is_skipped_with_a_warning(cli, tmp_path, monkeypatch) -> None:
+def test_an_oversized_record_is_skipped_with_a_warning(
+    cli, casebook_path, tmp_path, monkeypatch
+) -> None:
     monkeypatch.setattr(archives, "MAX_RECORD", 3000)
     src = tmp_path / "crawl.warc.gz"
     src.write_bytes(_archive())  # the live blog's record is over 3000 bytes, the other under
-    book = tmp_path / "b.casebook"
+    book = casebook_path
     got = cli("--casebook", str(book), "ingest", str(src))
     assert got.code == 0, got.err
     assert "1 record(s) over" in got.err
@@ -150,7 +157,7 @@ def test_pages_beyond_the_limit_are_left_out_with_a_warning(tmp_path, monkeypatc
     assert len(got) == 1 and any("beyond the first 1" in w for w in got[0].warnings)
 
 
-def test_a_resource_record_of_html_is_a_page_too(cli, tmp_path) -> None:
+def test_a_resource_record_of_html_is_a_page_too(cli, casebook_path, tmp_path) -> None:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True)
     rec = writer.create_warc_record(
@@ -164,7 +171,7 @@ def test_a_resource_record_of_html_is_a_page_too(cli, tmp_path) -> None:
     writer.write_record(rec)
     src = tmp_path / "saved.warc.gz"
     src.write_bytes(buf.getvalue())
-    book = tmp_path / "b.casebook"
+    book = casebook_path
     assert cli("--casebook", str(book), "ingest", str(src)).code == 0
     with Store.open(book, create=False) as s:
         (doc,) = s.documents()

@@ -14,10 +14,13 @@ import pytest
 from tests.capture_helpers import liveblog_html, serving
 from verify.capture import records
 
+BOTH_BACKENDS = True
+"""The casebook tests run on an SQLite file and on a PostgreSQL database (see conftest)."""
+
 
 @pytest.fixture
-def book(cli, tmp_path) -> Path:
-    path = tmp_path / "b.casebook"
+def book(cli, casebook_path: Path) -> Path:
+    path = casebook_path
     pages = {"/a": (200, [("Content-Type", "text/html; charset=utf-8")], liveblog_html())}
     with serving(pages) as base:
         got = cli("--casebook", str(path), "ingest", f"{base}/a")
@@ -43,13 +46,15 @@ def _export_json(cli, book: Path, out: Path) -> dict:
     return json.loads(out.read_text("utf-8"))
 
 
-def test_a_json_round_trip_keeps_every_capture(cli, book: Path, tmp_path: Path) -> None:
+def test_a_json_round_trip_keeps_every_capture(
+    cli, book: Path, copy_path: Path, tmp_path: Path
+) -> None:
     before = _wacz_records(cli, book, tmp_path / "before.wacz")
     assert before[0], "the ingest made a capture"
     data = _export_json(cli, book, tmp_path / "book.json")
     assert len(data["captures"]) == 1
 
-    copy = tmp_path / "copy.casebook"
+    copy = copy_path
     got = cli("--casebook", str(copy), "import", str(tmp_path / "book.json"))
     assert got.code == 0, got.err
     assert "captures 1" in got.out
@@ -63,13 +68,26 @@ def test_a_json_round_trip_keeps_every_capture(cli, book: Path, tmp_path: Path) 
     assert cli("--casebook", str(copy), "check").code == 0
 
 
+def test_captures_cross_from_postgresql_to_a_file(cli, pg_server, tmp_path: Path) -> None:
+    casebook_path = pg_server.new_database()
+    with serving({"/a": (200, [("Content-Type", "text/html")], liveblog_html())}) as base:
+        assert cli("--casebook", str(casebook_path), "ingest", f"{base}/a").code == 0
+    before = _wacz_records(cli, casebook_path, tmp_path / "before.wacz")
+    data = _export_json(cli, casebook_path, tmp_path / "book.json")
+    book = tmp_path / "desk.casebook"
+    assert cli("--casebook", str(book), "import", str(tmp_path / "book.json")).code == 0
+    assert cli("--casebook", str(book), "check").code == 0
+    assert _wacz_records(cli, book, tmp_path / "file.wacz") == before
+    assert _export_json(cli, book, tmp_path / "file.json")["captures"] == data["captures"]
+
+
 def _with_warc(data: dict, warc: bytes) -> None:
     data["captures"][0]["warc_base64"] = base64.b64encode(warc).decode()
 
 
 @pytest.mark.parametrize("damage", ["bytes", "payload", "id", "base64", "document"])
 def test_a_capture_that_lies_is_refused_in_one_line(
-    cli, book: Path, tmp_path: Path, damage: str
+    cli, book: Path, copy_path: Path, tmp_path: Path, damage: str
 ) -> None:
     data = _export_json(cli, book, tmp_path / "book.json")
     capture = data["captures"][0]
@@ -92,7 +110,6 @@ def test_a_capture_that_lies_is_refused_in_one_line(
         capture["document_id"] = "f" * 64
     path = tmp_path / "lying.json"
     path.write_text(json.dumps(data), "utf-8")
-    copy = tmp_path / "copy.casebook"
-    got = cli("--casebook", str(copy), "import", str(path))
+    got = cli("--casebook", str(copy_path), "import", str(path))
     assert got.code == 1
     assert got.err.count("\n") == 1 and "captures[0]" in got.err and "Traceback" not in got.err

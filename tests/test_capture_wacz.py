@@ -27,9 +27,13 @@ OTHER = (
 )
 
 
+BOTH_BACKENDS = True
+"""The casebook tests run on an SQLite file and on a PostgreSQL database (see conftest)."""
+
+
 @pytest.fixture
-def book(cli, tmp_path) -> Path:
-    path = tmp_path / "b.casebook"
+def book(cli, casebook_path: Path) -> Path:
+    path = casebook_path
     pages = {
         "/a": (200, [("Content-Type", "text/html; charset=utf-8")], liveblog_html()),
         "/b": (200, [("Content-Type", "text/html")], OTHER),

@@ -15,6 +15,9 @@ from tests.media_kit import camera_exif, jpeg, picture
 from verify.errors import VerifyError
 from verify.media import image, probe
 
+BOTH_BACKENDS = True
+"""The casebook tests run on an SQLite file and on a PostgreSQL database (see conftest)."""
+
 MAGIC = [b"\xff\xd8\xff\xe1", b"\x89PNG\r\n\x1a\n", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM"]
 
 

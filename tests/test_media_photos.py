@@ -14,6 +14,9 @@ from tests.media_kit import camera_exif, edited, jpeg, picture
 from verify.media import index, phash, probe
 from verify.store import Store
 
+BOTH_BACKENDS = True
+"""The casebook tests run on an SQLite file and on a PostgreSQL database (see conftest)."""
+
 
 def _claim(cli, casebook: Path) -> str:
     from verify import actions

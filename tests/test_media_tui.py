@@ -15,12 +15,14 @@ from verify.store import Store
 from verify.ui.media_preview import half_blocks
 from verify.ui.media_screen import MediaScreen
 
+BOTH_BACKENDS = True
+"""The casebook tests run on an SQLite file and on a PostgreSQL database (see conftest)."""
 
-def _casebook(tmp_path: Path, make: str = "Canon") -> tuple[Path, str, str]:
+
+def _casebook(path: Path, tmp_path: Path, make: str = "Canon") -> tuple[Path, str, str]:
     original, repost = tmp_path / "market.jpg", tmp_path / "strike.jpg"
     original.write_bytes(jpeg(picture(11), exif=camera_exif(make=make)))
     repost.write_bytes(edited(picture(11)))
-    path = tmp_path / "media.casebook"
     with Store.open(path) as store:
         old = store.add_claim(actions.new_claim("The market was shelled last spring", at=utcnow()))
         new = store.add_claim(actions.new_claim("Photo shows yesterday's strike", at=utcnow()))
@@ -36,8 +38,10 @@ def _text(app, selector: str) -> str:
     return rendered.plain if isinstance(rendered, Text) else str(rendered)
 
 
-async def test_photo_screen_shows_metadata_and_where_it_was_seen(tmp_path: Path) -> None:
-    path, old_id, new_id = _casebook(tmp_path)
+async def test_photo_screen_shows_metadata_and_where_it_was_seen(
+    casebook_path: Path, tmp_path: Path
+) -> None:
+    path, old_id, new_id = _casebook(casebook_path, tmp_path)
     app = tui_app(path, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         app.jump_to(old_id)
@@ -56,8 +60,8 @@ async def test_photo_screen_shows_metadata_and_where_it_was_seen(tmp_path: Path)
         assert app.ctx is not None and app.ctx.claim.id == new_id
 
 
-async def test_claim_without_photos_says_so(tmp_path: Path) -> None:
-    path = tmp_path / "plain.casebook"
+async def test_claim_without_photos_says_so(casebook_path: Path, tmp_path: Path) -> None:
+    path = casebook_path
     with Store.open(path) as store:
         claim = store.add_claim(actions.new_claim("A claim with a note only", at=utcnow()))
     app = tui_app(path, tmp_path)
@@ -69,8 +73,10 @@ async def test_claim_without_photos_says_so(tmp_path: Path) -> None:
         assert not isinstance(app.screen, MediaScreen)
 
 
-async def test_metadata_from_the_file_is_never_markup(tmp_path: Path) -> None:
-    path, old_id, _ = _casebook(tmp_path, make="[@click=app.quit]Canon[/] \x1b[31mred")
+async def test_metadata_from_the_file_is_never_markup(casebook_path: Path, tmp_path: Path) -> None:
+    path, old_id, _ = _casebook(
+        casebook_path, tmp_path, make="[@click=app.quit]Canon[/] \x1b[31mred"
+    )
     app = tui_app(path, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         app.jump_to(old_id)
@@ -119,13 +125,13 @@ async def test_a_truncated_photo_attached_in_the_tui_is_one_message(
 
 
 async def test_photo_screen_opens_before_seen_before_is_answered(
-    tmp_path: Path, monkeypatch
+    casebook_path: Path, tmp_path: Path, monkeypatch
 ) -> None:
     import threading
 
     from verify.media import index
 
-    path, old_id, new_id = _casebook(tmp_path)
+    path, old_id, new_id = _casebook(casebook_path, tmp_path)
     release = threading.Event()
     real = index.seen
 

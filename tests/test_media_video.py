@@ -11,6 +11,9 @@ import pytest
 from tests.conftest import need
 from verify.media import index, phash, probe, video
 
+BOTH_BACKENDS = True
+"""The casebook tests run on an SQLite file and on a PostgreSQL database (see conftest)."""
+
 
 def _clip(path: Path, size: str = "160x120", pattern: str = "testsrc") -> bytes:
     need(

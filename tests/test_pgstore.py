@@ -214,3 +214,68 @@ def test_the_environment_can_name_a_server_casebook(
     assert list(tmp_path.iterdir()) == [tmp_path / "home"]  # no file was made for it
     restore = cli("restore", str(tmp_path / "x.bak"))
     assert restore.code == 1 and "needs a casebook file" in restore.err
+
+
+def test_reading_every_claim_streams_from_a_server_side_cursor(
+    pg_server: pgserver.Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verify.store import postgres
+
+    monkeypatch.setattr(postgres, "STREAM_BATCH", 3)
+    with Store.open(pg_server.new_database(), clock=FakeClock()) as store:
+        made = [_claim(store, f"claim number {i}").id for i in range(10)]
+        cursors = "SELECT count(*) FROM pg_cursors WHERE name LIKE 'verify_stream%'"
+        seen, open_cursors = [], []
+        for claim in store.iter_claims():
+            # Other reads run between batches on the same connection, as a report's do.
+            seen.append(store.get_claim(claim.id).id)
+            open_cursors.append(store.conn.execute(cursors).fetchone())
+        assert seen == made
+        assert all(n == (1,) for n in open_cursors), open_cursors  # came through a cursor
+        assert store.conn.execute(cursors).fetchone() == (0,)
+        assert not store.backend.in_transaction
+        # A write after a read left half-way starts cleanly.
+        next(store.iter_claims())
+        _claim(store, "one more")
+        assert store.count_claims() == 11
+
+
+def test_the_claim_count_follows_every_way_claims_come_and_go(
+    cli, pg_server: pgserver.Server, tmp_path: Path
+) -> None:
+    url = pg_server.new_database()
+
+    def counted() -> tuple[int, int]:
+        with Store.open(url) as store:
+            exact = store.conn.execute("SELECT count(*) FROM claims").fetchone()[0]
+            return store.count_claims(), exact
+
+    assert cli("--casebook", url, "import", str(SAMPLE)).code == 0
+    n, exact = counted()
+    assert n == exact > 0
+    with Store.open(url, clock=FakeClock()) as store:
+        first = next(store.iter_claims())
+        store.update_claim(first.id, lambda c: c.model_copy(update={"text": "edited"}), "edit")
+        _claim(store, "one more")
+        store.delete_claim(first.id)
+    assert counted() == (exact, exact)  # an edit (an upsert) is not a new claim
+    assert cli("--casebook", url, "undo").code == 0  # the deletion
+    assert counted() == (exact + 1, exact + 1)
+    assert cli("--casebook", url, "undo").code == 0
+    assert cli("--casebook", url, "undo").code == 0
+    assert cli("--casebook", url, "undo").code == 0  # the import, every claim at once
+    assert counted() == (0, 0)
+    assert cli("--casebook", url, "check").code == 0
+
+
+def test_check_names_a_claim_count_changed_behind_verifys_back(
+    cli, pg_server: pgserver.Server
+) -> None:
+    from tests.cli_helpers import tamper
+
+    url = pg_server.new_database()
+    assert cli("--casebook", url, "import", str(SAMPLE)).code == 0
+    assert cli("--casebook", url, "check").code == 0
+    tamper(url, "UPDATE claim_count SET n = n + 5")
+    got = cli("--casebook", url, "check")
+    assert got.code == 1 and "claim count" in got.out

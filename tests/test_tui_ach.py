@@ -14,6 +14,9 @@ from verify.report import markdown
 from verify.store import Store
 from verify.ui.screens import AchScreen
 
+BOTH_BACKENDS = True
+"""The casebook tests run on an SQLite file and on a PostgreSQL database (see conftest)."""
+
 BELGOROD = "c-2zjgpgfw"
 AT = datetime(2024, 1, 3, tzinfo=UTC)
 

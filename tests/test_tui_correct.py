@@ -11,6 +11,9 @@ from verify.store import Store
 from verify.ui.claim_list import ClaimList
 from verify.ui.edit_screens import EditPicker, FormDialog
 
+BOTH_BACKENDS = True
+"""The casebook tests run on an SQLite file and on a PostgreSQL database (see conftest)."""
+
 BELGOROD = "c-2zjgpgfw"
 MIGRANTS = "c-65jxr4wr"
 SIZE = (120, 36)

@@ -7,6 +7,9 @@ from pathlib import Path
 from tests.cli_helpers import tamper
 from tests.conftest import tui_app
 
+BOTH_BACKENDS = True
+"""The casebook tests run on an SQLite file and on a PostgreSQL database (see conftest)."""
+
 SIZE = (120, 36)
 
 

@@ -19,6 +19,7 @@ from verify import anchor, dialect, digests, schema
 from verify.migrations import LATEST
 from verify.models import AnchorStatus, Claim, Document, Selector, Settings, Source
 from verify.store import Store, claim_columns
+from verify.store.backend import Backend
 from verify.textsafe import clean, clean_line
 
 
@@ -57,6 +58,11 @@ def check(store: Store) -> list[Finding]:
     if any(f.where == "schema" for f in found):
         return found  # the tables below cannot be trusted to mean what they should
     _Checker(conn, found).run()
+    if store.backend.count_claims_sql != Backend.count_claims_sql:
+        # A kept count (PostgreSQL) must agree with the rows it counts.
+        kept, rows = store.count_claims(), conn.execute(Backend.count_claims_sql).fetchone()[0]
+        if kept != rows:
+            found.append(Finding("damage", "claims", f"the claim count says {kept}, not {rows}"))
     from verify.capture import verification  # web captures: WARC records and their digests
 
     found += [Finding("damage", where, what) for where, what in verification.problems(conn)]

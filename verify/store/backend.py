@@ -9,9 +9,9 @@ database serialises writers, tells when someone else changed the casebook, and c
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from verify.store.core import StoreBase
@@ -38,6 +38,9 @@ class Backend:
     """What opens the casebook again: its path, or its full address."""
     """A file path: the casebook's own, or on a server a local name for files made from it."""
 
+    count_claims_sql = "SELECT count(*) FROM claims"
+    """How the number of claims is read (SQLite's count(*) walks the smallest index)."""
+
     fresh = False
     """Whether the casebook is being created by this open."""
     readonly = False
@@ -62,6 +65,11 @@ class Backend:
     @property
     def in_transaction(self) -> bool:
         return bool(self.conn.in_transaction)
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """The rows of a read that may be large, a batch at a time (an SQLite cursor
+        already steps through its rows as they are asked for)."""
+        yield from self.conn.execute(sql, params)
 
     def replaced(self) -> bool:
         """Whether the casebook was swapped for another since it was opened."""

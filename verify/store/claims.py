@@ -29,7 +29,7 @@ class ClaimStore(StoreBase):
     # -- claims --------------------------------------------------------------------------
 
     def count_claims(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM claims").fetchone()[0])
+        return int(self.conn.execute(self.backend.count_claims_sql).fetchone()[0])
 
     def summaries(
         self,
@@ -97,7 +97,7 @@ class ClaimStore(StoreBase):
             raise VerifyError(f"claim {claim_id} is damaged: {first_error(exc)}") from None
 
     def iter_claims(self) -> Iterator[Claim]:
-        for (body,) in self.conn.execute("SELECT body FROM claims ORDER BY created, id"):
+        for (body,) in self.backend.stream("SELECT body FROM claims ORDER BY created, id"):
             yield Claim.model_validate_json(body)
 
     def similar(self, text: str, top: int = 5, exclude: str | None = None) -> list[match.Match]:

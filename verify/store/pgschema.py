@@ -68,6 +68,22 @@ DDL = [
         captured {T} NOT NULL, response_record {T} NOT NULL, body {T} NOT NULL,
         warc BYTEA NOT NULL, digest {T} NOT NULL, {ROWID})""",
     "CREATE INDEX idx_captures_document ON captures (document_id)",
+    # The number of claims, kept by the statements that add and remove them: count(*) on
+    # PostgreSQL reads every row (no row count is stored), so the list's total would grow
+    # with the casebook. Statement triggers with transition tables: one update per import,
+    # not one per claim; an upsert that updates counts nothing.
+    "CREATE TABLE claim_count (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)",
+    "INSERT INTO claim_count (id, n) VALUES (1, 0)",
+    """CREATE FUNCTION claim_count_added() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN UPDATE claim_count SET n = n + (SELECT count(*) FROM added) WHERE id = 1;
+        RETURN NULL; END $$""",
+    """CREATE FUNCTION claim_count_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN UPDATE claim_count SET n = n - (SELECT count(*) FROM removed) WHERE id = 1;
+        RETURN NULL; END $$""",
+    "CREATE TRIGGER claim_count_insert AFTER INSERT ON claims REFERENCING NEW TABLE AS added "
+    "FOR EACH STATEMENT EXECUTE FUNCTION claim_count_added()",
+    "CREATE TRIGGER claim_count_delete AFTER DELETE ON claims REFERENCING OLD TABLE AS removed "
+    "FOR EACH STATEMENT EXECUTE FUNCTION claim_count_removed()",
     # SQLite's JSON functions for '$.a.b' paths: json_extract gives a string element as
     # text, anything else as JSON text; json_each gives an array's elements the same way.
     """CREATE FUNCTION json_extract(doc TEXT, path TEXT) RETURNS TEXT
@@ -89,11 +105,11 @@ COPIED = [
 ]  # fmt: skip
 """The tables a portable copy takes row by row (the search index is rebuilt instead)."""
 
-_NAMED = re.compile(r"CREATE (TABLE|INDEX|FUNCTION) (\w+)")
+_NAMED = re.compile(r"CREATE (TABLE|INDEX|FUNCTION|TRIGGER) (\w+)")
 
 
 def expected() -> set[tuple[str, str]]:
-    """(kind, name) of every table, index and function verify creates."""
+    """(kind, name) of every table, index, function and trigger verify creates."""
     out = {(m.group(1).lower(), m.group(2)) for s in DDL for m in [_NAMED.match(s)] if m}
     return out
 

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 CHANNEL = "verify_casebook"
 """The NOTIFY channel write transactions signal on (per database)."""
+STREAM_BATCH = 500
+"""Rows a large read fetches per round trip from its server-side cursor."""
 LOCK_TIMEOUT = "15s"
 """How long a writer waits for another's transaction, as SQLite's busy timeout."""
 
@@ -68,7 +70,9 @@ def _mapped(exc: psycopg.Error) -> sqlite3.DatabaseError:
 @lru_cache(maxsize=512)
 def translate(sql: str, params: bool = True) -> str:
     """SQLite-style SQL as psycopg takes it: `?` -> `%s`, a literal `%` doubled (when there
-    are parameters), and `sqlite_master` read from the catalog. Quoted text is left alone."""
+    are parameters), `sqlite_master` read from the catalog and SQLite's `instr` written as
+    PostgreSQL's `strpos` (the same 1-based position, 0 when absent). Quoted text is left
+    alone."""
     out = []
     for i, part in enumerate(re.split(r"('(?:[^']|'')*')", sql)):
         if params:
@@ -77,6 +81,7 @@ def translate(sql: str, params: bool = True) -> str:
             out.append(part)
             continue
         part = part.replace("?", "%s")
+        part = re.sub(r"\binstr\s*\(", "strpos(", part, flags=re.IGNORECASE)
         out.append(re.sub(r"\bsqlite_master\b", _MASTER, part))
     return "".join(out)
 
@@ -189,6 +194,7 @@ def redact(url: str) -> str:
 
 class PostgresBackend(Backend):
     kind = "postgresql"
+    count_claims_sql = "SELECT n FROM claim_count WHERE id = 1"
 
     def __init__(self, raw: psycopg.Connection[Any], url: str, create: bool) -> None:
         self.name = redact(url)
@@ -202,6 +208,7 @@ class PostgresBackend(Backend):
         self._pid = raw.info.backend_pid
         self._changes = 0
         self._writing = False
+        self._streams = 0
         raw.add_notify_handler(self._notified)
         raw.execute(f"LISTEN {CHANNEL}")
 
@@ -219,6 +226,30 @@ class PostgresBackend(Backend):
                 if note.be_pid != self._pid:
                     self._changes += 1
         return self._changes
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """A server-side cursor read a batch at a time, so a read of every claim holds one
+        batch in memory, not the whole table (a plain query's result arrives whole). Outside
+        a write it runs in its own read transaction, which the cursor needs."""
+        args = [_param(p) for p in params]
+        own = not self.adapter.in_transaction
+        self._streams += 1
+        try:
+            if own:
+                self.raw.execute("BEGIN")
+            with self.raw.cursor(name=f"verify_stream_{self._streams}") as cur:
+                cur.itersize = STREAM_BATCH
+                cur.execute(translate(sql, bool(args)), args or None)
+                yield from cur
+            if own:
+                self.raw.execute("COMMIT")
+        except psycopg.Error as exc:
+            if own and self.adapter.in_transaction:
+                self.raw.execute("ROLLBACK")
+            raise _mapped(exc) from None
+        finally:
+            if own and self.adapter.in_transaction and not self._writing:
+                self.raw.execute("ROLLBACK")  # left before its end: nothing was written
 
     def begin_write(self) -> None:
         try:
