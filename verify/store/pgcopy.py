@@ -7,15 +7,11 @@ The file is built under a hidden partial name and renamed, as every backup is.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from verify.errors import VerifyError
-from verify.filesafety import clean_stale, disk_full, partial_path
-from verify.store.backend import DatabaseError
 from verify.store.pgschema import COPIED
+from verify.store.sqlite import build_backup_file
 
 if TYPE_CHECKING:
     from verify.store.core import StoreBase
@@ -26,11 +22,9 @@ BATCH = 500
 def to_sqlite(store: StoreBase, dest: Path) -> Path:
     from verify import search
 
-    tmp = partial_path(dest)
     source = store.conn
-    try:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+
+    def build(tmp: Path) -> None:
         copy = type(store).open(tmp, create=True, migration_backup=False, actor=store.actor)
         try:
             # One snapshot for every table: the copy is the casebook at one moment.
@@ -45,24 +39,8 @@ def to_sqlite(store: StoreBase, dest: Path) -> Path:
                 source.execute("ROLLBACK")
         finally:
             copy.close()
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, dest)
-    except (OSError, DatabaseError, VerifyError) as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        clean_stale(dest)
-        reason = getattr(exc, "strerror", None) or str(exc)
-        if disk_full(dest, exc):
-            reason = "the disk is full"
-        raise VerifyError(f"cannot write backup {dest}: {reason}") from None
-    for leftover in (f"{tmp}-wal", f"{tmp}-shm"):
-        with contextlib.suppress(OSError):
-            os.unlink(leftover)
-    return dest
+
+    return build_backup_file(dest, build)
 
 
 def _columns(conn: Any, table: str) -> list[str]:

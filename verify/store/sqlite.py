@@ -162,22 +162,35 @@ class SqliteBackend(Backend):
 
 def write_backup(dest: Path, fill: Callable[[sqlite3.Connection], None]) -> Path:
     """Write an SQLite file at `dest` through a hidden partial file, `fill` writing into it."""
-    tmp = partial_path(dest)
-    try:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+
+    def build(tmp: Path) -> None:
         target = sqlite3.connect(tmp)
         try:
             fill(target)
         finally:
             target.close()
+
+    return build_backup_file(dest, build)
+
+
+def build_backup_file(dest: Path, build: Callable[[Path], None]) -> Path:
+    """Run `build` on a hidden partial file beside `dest`, then make it `dest`.
+
+    A full disk or a kill leaves no file that looks like a backup (the next backup clears a
+    killed one's leftovers); any failure is one line naming the backup.
+    """
+    tmp = partial_path(dest)
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        build(tmp)
         fd = os.open(tmp, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, dest)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, VerifyError) as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         clean_stale(dest)
@@ -185,6 +198,9 @@ def write_backup(dest: Path, fill: Callable[[sqlite3.Connection], None]) -> Path
         if disk_full(dest, exc):
             reason = "the disk is full"
         raise VerifyError(f"cannot write backup {dest}: {reason}") from None
+    for leftover in (f"{tmp}-wal", f"{tmp}-shm"):  # a casebook built by a Store leaves these
+        with contextlib.suppress(OSError):
+            os.unlink(leftover)
     return dest
 
 
