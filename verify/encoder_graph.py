@@ -33,6 +33,59 @@ OPSET = 17
 """LayerNormalization is a standard operator from opset 17."""
 
 
+class GraphParts:
+    """The nodes and constants of an ONNX graph being built, each named in order of making,
+    and the int8 product both of verify's encoders are made of."""
+
+    def __init__(self) -> None:
+        from onnx import TensorProto, helper, numpy_helper
+
+        self._helper, self._numpy_helper = helper, numpy_helper
+        self.initializers: list[Any] = []
+        self.nodes: list[Any] = []
+        self._serial = count()
+        self._c127 = self.const(np.array(127, np.float32))
+        self._tiny = self.const(np.array(1e-12, np.float32))
+        self._one = self.const(np.array(1.0, np.float32))
+        self._zero128 = self.const(np.array(128, np.uint8))
+        self._u8_128 = helper.make_tensor("u8_128", TensorProto.UINT8, [1], [128])
+        self._rows_axis = self.const(np.array([1], dtype=np.int64))
+
+    def const(self, array: np.ndarray) -> str:
+        name = f"c{next(self._serial)}"
+        self.initializers.append(self._numpy_helper.from_array(np.ascontiguousarray(array), name))
+        return name
+
+    def op(self, kind: str, inputs: list[str], outputs: int = 1, **attrs: Any) -> Any:
+        names = [f"{kind}{next(self._serial)}" for _ in range(outputs)]
+        domain = attrs.pop("domain", None)
+        self.nodes.append(self._helper.make_node(kind, inputs, names, domain=domain, **attrs))
+        return names[0] if outputs == 1 else names
+
+    def int8_product(self, x: str, q: np.ndarray, scale: np.ndarray, bias: np.ndarray) -> str:
+        """x (rows, D) times the int8 matrix `q` (D, out) with one `scale` per output column,
+        plus `bias`."""
+        op = self.op
+        # Each row's own scale (its largest magnitude maps to 127), so a text's vector does
+        # not depend on the texts batched with it; stored as uint8 around 128. The largest
+        # magnitude is the larger of the row's maximum and minus its minimum: two reductions
+        # instead of a full-size Abs.
+        top = op("ReduceMax", [x], axes=[1], keepdims=0)
+        bottom = op("Neg", [op("ReduceMin", [x], axes=[1], keepdims=0)])
+        x_scale = op("Max", [op("Div", [op("Max", [top, bottom]), self._c127]), self._tiny])
+        zero = op("ConstantOfShape", [op("Shape", [x_scale])], value=self._u8_128)
+        xq = op("QuantizeLinear", [x, x_scale, zero], axis=0)
+        # The integer product and the weights' scales in one operator; the row's own scale
+        # and the bias follow (MatMulIntegerToFloat takes one scale for all of x).
+        product = op(
+            "MatMulIntegerToFloat",
+            [xq, self.const(q), self._one, self.const(scale.astype(np.float32)), self._zero128],
+            domain="com.microsoft",
+        )
+        row_scale = op("Unsqueeze", [x_scale, self._rows_axis])
+        return str(op("Add", [op("Mul", [product, row_scale]), self.const(bias)]))
+
+
 def layer_count(raw: dict[str, np.ndarray]) -> int:
     prefix = "encoder.layer."
     return 1 + max(int(n[len(prefix) :].split(".")[0]) for n in raw if n.startswith(prefix))
@@ -40,25 +93,13 @@ def layer_count(raw: dict[str, np.ndarray]) -> int:
 
 def build(raw: dict[str, np.ndarray], heads: int) -> bytes:
     """The serialised ONNX model for BERT-style weights in verify's layout."""
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import TensorProto, helper
 
     width = int(raw["embeddings.LayerNorm.weight"].shape[0])
     head = width // heads
     layers = layer_count(raw)
-    initializers: list[Any] = []
-    nodes: list[Any] = []
-    serial = count()
-
-    def const(array: np.ndarray) -> str:
-        name = f"c{next(serial)}"
-        initializers.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
-        return name
-
-    def op(kind: str, inputs: list[str], outputs: int = 1, **attrs: Any) -> Any:
-        names = [f"{kind}{next(serial)}" for _ in range(outputs)]
-        domain = attrs.pop("domain", None)
-        nodes.append(helper.make_node(kind, inputs, names, domain=domain, **attrs))
-        return names[0] if outputs == 1 else names
+    parts = GraphParts()
+    const, op = parts.const, parts.op
 
     def weights(name: str, scale: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return (
@@ -77,24 +118,7 @@ def build(raw: dict[str, np.ndarray], heads: int) -> bytes:
             s = np.maximum(np.abs(matrix).max(1), 1e-12) / 127
             q = np.round(matrix / s[:, None]).astype(np.int8)
             x = op("Mul", [x, const((1 / smooth).astype(np.float32))])
-        # Each token's own scale (its largest value maps to 127), so a text's vector does not
-        # depend on the texts batched with it; stored as uint8 around 128. The largest
-        # magnitude is the larger of the row's maximum and minus its minimum: two reductions
-        # instead of a full-size Abs.
-        top = op("ReduceMax", [x], axes=[1], keepdims=0)
-        bottom = op("Neg", [op("ReduceMin", [x], axes=[1], keepdims=0)])
-        x_scale = op("Max", [op("Div", [op("Max", [top, bottom]), c127]), tiny])
-        zero = op("ConstantOfShape", [op("Shape", [x_scale])], value=u8_128)
-        xq = op("QuantizeLinear", [x, x_scale, zero], axis=0)
-        # The integer product and the weights' scales in one operator; the token's own scale
-        # and the bias follow (MatMulIntegerToFloat takes one scale for all of x).
-        product = op(
-            "MatMulIntegerToFloat",
-            [xq, const(q.T), one, const(s.astype(np.float32)), zero128],
-            domain="com.microsoft",
-        )
-        row_scale = op("Unsqueeze", [x_scale, const(np.array([1], dtype=np.int64))])
-        return str(op("Add", [op("Mul", [product, row_scale]), const(bias)]))
+        return parts.int8_product(x, q.T, s, bias)
 
     def norm(x: str, name: str) -> str:
         gain, bias = raw[name + ".weight"], raw[name + ".bias"]
@@ -104,11 +128,6 @@ def build(raw: dict[str, np.ndarray], heads: int) -> bytes:
         out: np.ndarray = np.abs(raw[name + ".weight"]) + np.abs(raw[name + ".bias"])
         return out
 
-    c127 = const(np.array(127, np.float32))
-    tiny = const(np.array(1e-12, np.float32))
-    one = const(np.array(1.0, np.float32))
-    zero128 = const(np.array(128, np.uint8))
-    u8_128 = helper.make_tensor("u8_128", TensorProto.UINT8, [1], [128])
     # Every token is a row of one (tokens, D) matrix; only attention needs the texts apart.
     texts_tokens = op("Shape", ["mask"])
     by_head = op("Concat", [texts_tokens, const(np.array([heads, head], dtype=np.int64))], axis=0)
@@ -156,16 +175,16 @@ def build(raw: dict[str, np.ndarray], heads: int) -> bytes:
         states = op("Reshape", [x, by_text])
         summed = op("ReduceSum", [op("Mul", [states, mask3]), tokens_axis], keepdims=0)
         means.append(op("Div", [summed, counts]))
-    nodes.append(helper.make_node("Concat", means, ["means"], axis=1))
+    parts.nodes.append(helper.make_node("Concat", means, ["means"], axis=1))
     graph = helper.make_graph(
-        nodes,
+        parts.nodes,
         "encoder",
         [
             helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", "T", width]),
             helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["N", "T"]),
         ],
         [helper.make_tensor_value_info("means", TensorProto.FLOAT, ["N", layers * width])],
-        initializer=initializers,
+        initializer=parts.initializers,
     )
     opsets = [helper.make_opsetid("", OPSET), helper.make_opsetid("com.microsoft", 1)]
     model = helper.make_model(graph, opset_imports=opsets)

@@ -17,10 +17,10 @@ for "outside the sentence" (zeros). Output: `features` (n, 512 + 3 * 256), layer
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import count
-from typing import Any
 
 import numpy as np
+
+from verify.encoder_graph import GraphParts
 
 OPSET = 17
 BRANCH = 256
@@ -36,47 +36,17 @@ def build(
 ) -> bytes:
     """The serialised model: `proj` (weight, bias) of the projection, `branches` (order,
     (w1, b1, w2, b2)) of each convolution branch, the two layer norms' (gain, bias)."""
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import TensorProto, helper
 
-    initializers: list[Any] = []
-    nodes: list[Any] = []
-    serial = count()
-
-    def const(array: np.ndarray) -> str:
-        name = f"c{next(serial)}"
-        initializers.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
-        return name
-
-    def op(kind: str, inputs: list[str], **attrs: Any) -> str:
-        name = f"{kind}{next(serial)}"
-        domain = attrs.pop("domain", None)
-        nodes.append(helper.make_node(kind, inputs, [name], domain=domain, **attrs))
-        return name
-
-    c127 = const(np.array(127, np.float32))
-    tiny = const(np.array(1e-12, np.float32))
-    one = const(np.array(1.0, np.float32))
-    zero128 = const(np.array(128, np.uint8))
-    u8_128 = helper.make_tensor("u8_128", TensorProto.UINT8, [1], [128])
+    parts = GraphParts()
+    const, op = parts.const, parts.op
     rows_axis = const(np.array([1], dtype=np.int64))
 
     def dense_int8(x: str, weight: np.ndarray, bias: np.ndarray) -> str:
         weight = weight.astype(np.float32)
         scale = np.maximum(np.abs(weight).max(0), 1e-12) / 127
         q = np.round(weight / scale).astype(np.int8)
-        # Each row's own scale (its largest magnitude maps to 127), stored around 128.
-        top = op("ReduceMax", [x], axes=[1], keepdims=0)
-        bottom = op("Neg", [op("ReduceMin", [x], axes=[1], keepdims=0)])
-        x_scale = op("Max", [op("Div", [op("Max", [top, bottom]), c127]), tiny])
-        zero = op("ConstantOfShape", [op("Shape", [x_scale])], value=u8_128)
-        xq = op("QuantizeLinear", [x, x_scale, zero], axis=0)
-        product = op(
-            "MatMulIntegerToFloat",
-            [xq, const(q), one, const(scale.astype(np.float32)), zero128],
-            domain="com.microsoft",
-        )
-        product = op("Mul", [product, op("Unsqueeze", [x_scale, rows_axis])])
-        return op("Add", [product, const(bias.astype(np.float32))])
+        return parts.int8_product(x, q, scale, bias.astype(np.float32))
 
     def layer_norm(x: str, gain: np.ndarray, bias: np.ndarray) -> str:
         return op(
@@ -101,10 +71,10 @@ def build(
         h = op("Add", [op("Relu", [dense_int8(ngrams(own), w1, b1)]), own])
         features.append(op("Add", [op("Relu", [dense_int8(ngrams(h), w2, b2)]), h]))
     out = layer_norm(op("Concat", features, axis=1), *norm)
-    nodes.append(helper.make_node("Identity", [out], ["features"]))
+    parts.nodes.append(helper.make_node("Identity", [out], ["features"]))
     width = proj[0].shape[0]
     graph = helper.make_graph(
-        nodes,
+        parts.nodes,
         "multilingual",
         [
             helper.make_tensor_value_info("tokens", TensorProto.FLOAT, ["n", width]),
@@ -118,7 +88,7 @@ def build(
                 "features", TensorProto.FLOAT, ["n", width + len(branches) * BRANCH]
             )
         ],
-        initializer=initializers,
+        initializer=parts.initializers,
     )
     opsets = [helper.make_opsetid("", OPSET), helper.make_opsetid("com.microsoft", 1)]
     model = helper.make_model(graph, opset_imports=opsets)
