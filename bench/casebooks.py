@@ -17,8 +17,8 @@ import random
 from datetime import UTC, datetime
 from pathlib import Path
 
-from verify import match
 from verify.importers import add_claims
+from verify.match import vectors as match_vectors
 from verify.models import Account, Claim, ClaimStatus, Evidence, EvidenceKind, Stance, Verdict
 from verify.store import Store
 
@@ -94,7 +94,7 @@ def _add_with_shared_vectors(store: Store, claims: list[Claim], bases: list[str]
 
     import numpy as np
 
-    real = match._encode
+    real = match_vectors._encode
     base_vectors: dict[str, np.ndarray] = {}
     number = re.compile(r" \(\d+\)$")
 
@@ -105,8 +105,8 @@ def _add_with_shared_vectors(store: Store, claims: list[Claim], bases: list[str]
             base_vectors.update(zip(todo, real(todo), strict=True))
         return np.vstack([base_vectors[w] for w in wanted])
 
-    match._encode = shared
+    match_vectors._encode = shared
     try:
         add_claims(store, claims, "bench")
     finally:
-        match._encode = real
+        match_vectors._encode = real

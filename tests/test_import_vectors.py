@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from verify import importers, match
+from verify.match import vectors as match_vectors
 from verify.store import Store
 
 TEXTS = [
@@ -60,21 +61,21 @@ def _across(path: Path) -> int:
 def test_claims_are_saved_before_any_is_encoded(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "c.casebook"
     seen: list[int] = []
-    encode = match._encode
+    encode = match_vectors._encode
 
     def spy(texts: list[str]) -> np.ndarray:
         # What another reader sees when encoding starts: every claim, already saved.
         seen.append(_count(path, "claims"))
         return encode(texts)
 
-    encode_across = match._encode_across
+    encode_across = match_vectors._encode_across
 
     def spy_across(texts: list[str]) -> np.ndarray:
         seen.append(_count(path, "claims"))
         return encode_across(texts)
 
-    monkeypatch.setattr(match, "_encode", spy)
-    monkeypatch.setattr(match, "_encode_across", spy_across)
+    monkeypatch.setattr(match_vectors, "_encode", spy)
+    monkeypatch.setattr(match_vectors, "_encode_across", spy_across)
     with Store.open(path, create=True) as store:
         counts = importers.import_file(store, str(_archive(tmp_path)))
     assert counts["claims"] == 3 * len(TEXTS)
@@ -85,13 +86,13 @@ def test_claims_are_saved_before_any_is_encoded(tmp_path: Path, monkeypatch) -> 
 
 def test_each_text_is_encoded_once(tmp_path: Path, monkeypatch) -> None:
     encoded: list[str] = []
-    encode = match._encode
+    encode = match_vectors._encode
 
     def spy(texts: list[str]) -> np.ndarray:
         encoded.extend(texts)
         return encode(texts)
 
-    monkeypatch.setattr(match, "_encode", spy)
+    monkeypatch.setattr(match_vectors, "_encode", spy)
     with Store.open(tmp_path / "c.casebook", create=True) as store:
         importers.import_file(store, str(_archive(tmp_path)))
     assert sorted(encoded) == sorted(TEXTS)
@@ -163,7 +164,7 @@ def test_filled_vectors_are_the_reference_models_vectors(tmp_path: Path) -> None
                 ).fetchall()
             )
             assert len(rows) == len(sentences)
-            stored = match._unpack([rows[t] for t in sentences])
+            stored = match_vectors._unpack([rows[t] for t in sentences])
             original = np.load(reference / f"{name}.npy")[: len(sentences)].astype(np.float32)
             original /= np.linalg.norm(original, axis=1, keepdims=True)
             cosines = np.sum(stored * original, axis=1)

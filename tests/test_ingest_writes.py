@@ -15,6 +15,7 @@ from tests.conftest import FakeClock
 from verify import embed, match
 from verify.errors import VerifyError
 from verify.ingest import documents, pipeline
+from verify.match import vectors as match_vectors
 from verify.models import Claim
 from verify.store import Store
 
@@ -56,7 +57,7 @@ def test_ingest_encodes_each_text_once_and_never_while_writing(store, encoder_ca
         (digest,) = store.conn.execute(
             "SELECT digest FROM match_vectors WHERE claim_id = ?", (claim_id,)
         ).fetchone()
-        assert digest == match._digest(claim.text)
+        assert digest == match_vectors._digest(claim.text)
 
 
 def test_looking_up_a_stored_claim_uses_its_stored_vector(store, encoder_calls) -> None:

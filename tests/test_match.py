@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import SHARED, FakeClock, need_shared
 from verify import match
+from verify.match import vectors as match_vectors
 from verify.models import Claim
 from verify.store import Store
 
@@ -180,13 +181,13 @@ def test_meaning_beats_shared_words(store: Store) -> None:
 
 def test_vectors_follow_the_text_not_the_verdict(store: Store, monkeypatch) -> None:
     encoded: list[str] = []
-    real = match._encode
+    real = match_vectors._encode
 
     def counting(texts: list[str]):
         encoded.extend(texts)
         return real(texts)
 
-    monkeypatch.setattr(match, "_encode", counting)
+    monkeypatch.setattr(match_vectors, "_encode", counting)
     now = store.clock()
     store.add_claim(Claim(id="c-one", text="The dam burst in 1975.", created=now, updated=now))
     assert encoded == ["The dam burst in 1975."]
@@ -198,7 +199,7 @@ def test_vectors_follow_the_text_not_the_verdict(store: Store, monkeypatch) -> N
     (digest,) = store.conn.execute(
         "SELECT digest FROM match_vectors WHERE claim_id = 'c-one'"
     ).fetchone()
-    assert digest == match._digest("The dam held in 1975.")
+    assert digest == match_vectors._digest("The dam held in 1975.")
 
 
 @pytest.mark.parametrize("old_version", [3, 4])
@@ -219,8 +220,10 @@ def test_reimporting_a_casebook_encodes_nothing(cli, sample_path: Path, tmp_path
     exported = tmp_path / "sample.json"
     exported.write_text(cli("export", "--format", "json", "--casebook", str(sample_path)).out)
     encoded: list[str] = []
-    real = match._encode
-    monkeypatch.setattr(match, "_encode", lambda texts: encoded.extend(texts) or real(texts))
+    real = match_vectors._encode
+    monkeypatch.setattr(
+        match_vectors, "_encode", lambda texts: encoded.extend(texts) or real(texts)
+    )
     res = cli("import", str(exported), "--casebook", str(sample_path))
     assert res.code == 0 and "claims 0" in res.out
     assert encoded == []
