@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "eval" / "claim-matching"
 
-from verify import match  # noqa: E402
 from verify.importers import Record, add_claims, records_to_claims  # noqa: E402
+from verify.match import ranking  # noqa: E402
 from verify.store import Store  # noqa: E402
 
 
@@ -45,9 +45,9 @@ def load_queries(split: str) -> tuple[dict[str, str], dict[str, set[str]]]:
 def evaluate(
     store: Store, queries: dict[str, str], gold: dict[str, set[str]], **weights: float
 ) -> dict[str, float]:
-    saved = {name: getattr(match, name) for name in weights}
+    saved = {name: getattr(ranking, name) for name in weights}
     for name, value in weights.items():
-        setattr(match, name, value)
+        setattr(ranking, name, value)
     ap = r1 = r5 = 0.0
     try:
         for qid, text in queries.items():
@@ -64,7 +64,7 @@ def evaluate(
             r5 += bool(wanted & set(refs))
     finally:
         for name, value in saved.items():
-            setattr(match, name, value)
+            setattr(ranking, name, value)
     n = len(queries)
     return {"MAP@5": ap / n, "recall@1": r1 / n, "recall@5": r5 / n}
 

@@ -6,12 +6,12 @@ candidates are then re-ranked by meaning (a sentence encoder's cosine, verify.em
 vector for each claim is kept beside its postings: verify.match.vectors) and by wording
 (character n-grams and rapidfuzz, which reward near-identical phrasing that bag-of-words
 misses: verify.match.text). Russian and Ukrainian look-ups compare every claim's multilingual
-vector (verify.match.across). verify.match.search puts them together.
+vector (verify.match.across). verify.match.ranking puts them together.
 """
 
 from verify.match.across import across_vector, across_vectors, cyrillic_vectors
 from verify.match.index import index_claim, rebuild, rebuild_vectors, unindex_claim
-from verify.match.search import Match, search, wording_similarity
+from verify.match.ranking import Match, search, wording_similarity
 from verify.match.text import indexed_text, normalize, terms
 from verify.match.vectors import (
     ACROSS_PREFIX,

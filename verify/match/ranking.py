@@ -74,39 +74,82 @@ class Match:
 
 
 def _bm25_candidates(
-    conn: sqlite3.Connection, query_terms: list[str], limit: int, exclude: str | None
+    conn: sqlite3.Connection,
+    query_terms: list[str],
+    limit: int,
+    exclude: str | None,
+    prune: bool = True,
 ) -> list[tuple[str, float]]:
+    """The `limit` best claims by BM25, best first.
+
+    Exact top k by MaxScore: terms are read in order of the most they can add to a claim, and
+    once the terms still unread could not lift a claim not yet seen to the k-th score so far,
+    they are read only for the claims that the rest could still lift to it. Common terms
+    have the longest postings and the smallest weights, so at 100,000 claims most of their
+    rows are never read. `prune=False` reads every posting (the same answer, slower).
+    """
     docs, total = conn.execute("SELECT docs, total_length FROM match_stats WHERE id = 1").fetchone()
     if not docs or not query_terms:
         return []
     avgdl = total / docs
     qtf = Counter(query_terms)
-    scores: dict[str, float] = {}
-    order: dict[str, int] = {}
     unique = list(qtf)
     marks = ",".join("?" * len(unique))
-    df = dict(
-        conn.execute(
-            f"SELECT term, count(*) FROM match_terms WHERE term IN ({marks}) GROUP BY term", unique
-        ).fetchall()
-    )
+    norm = K1 * (1 - B), K1 * B / avgdl
+    stats = {
+        term: (n, top_tf, least_length)
+        for term, n, top_tf, least_length in conn.execute(
+            "SELECT term, count(*), max(tf), min(length) FROM match_terms "
+            f"WHERE term IN ({marks}) GROUP BY term",
+            unique,
+        )
+    }
+    weights: list[tuple[str, float]] = []
+    bounds: dict[str, float] = {}
     for term in unique:
-        n = df.get(term, 0)
+        n, top_tf, least_length = stats.get(term, (0, 0, 0))
         if n == 0 or (n > COMMON_SHARE * docs and docs > 1000):
             continue
         idf = math.log(1 + (docs - n + 0.5) / (n + 0.5))
-        norm = K1 * (1 - B), K1 * B / avgdl
-        weight = qtf[term] * idf * (K1 + 1)
-        for claim_id, tf, length, seq in conn.execute(
-            "SELECT claim_id, tf, length, seq FROM match_terms WHERE term = ?", (term,)
-        ):
+        weights.append((term, qtf[term] * idf * (K1 + 1)))
+        # The most this term adds to any claim: its largest count in the shortest claim.
+        bounds[term] = weights[-1][1] * top_tf / (top_tf + norm[0] + norm[1] * least_length)
+    weights.sort(key=lambda tw: -bounds[tw[0]])
+    rest = [sum(bounds[t] for t, _ in weights[i:]) for i in range(len(weights) + 1)]
+    scores: dict[str, float] = {}
+    order: dict[str, int] = {}
+    alive: list[str] | None = None
+    for i, (term, weight) in enumerate(weights):
+        if prune and len(scores) >= limit:
+            seen = scores if alive is None else {c: scores[c] for c in alive}
+            threshold = heapq.nlargest(limit, seen.values())[-1]
+            if alive is not None or rest[i] < threshold:
+                # No claim unseen so far can reach the top k; of those seen, only the ones
+                # that the unread terms could still lift to it are read further.
+                alive = [c for c, score in seen.items() if score + rest[i] >= threshold]
+        if alive is None:
+            rows = conn.execute(
+                "SELECT claim_id, tf, length, seq FROM match_terms WHERE term = ?", (term,)
+            ).fetchall()
+        else:
+            rows = []
+            for start in range(0, len(alive), 500):
+                chunk = alive[start : start + 500]
+                rows += conn.execute(
+                    "SELECT claim_id, tf, length, seq FROM match_terms WHERE term = ? "
+                    f"AND claim_id IN ({','.join('?' * len(chunk))})",
+                    (term, *chunk),
+                ).fetchall()
+        for claim_id, tf, length, seq in rows:
+            if claim_id == exclude:
+                continue
             order[claim_id] = seq
-            denom = tf + norm[0] + norm[1] * length
-            scores[claim_id] = scores.get(claim_id, 0.0) + weight * tf / denom
-    if exclude:
-        scores.pop(exclude, None)
+            scores[claim_id] = scores.get(claim_id, 0.0) + weight * tf / (
+                tf + norm[0] + norm[1] * length
+            )
+    ranked = scores.items() if alive is None else ((c, scores[c]) for c in alive)
     # Equal scores (the same claim checked twice): the earlier check first.
-    return heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -order[kv[0]]))
+    return heapq.nlargest(limit, ranked, key=lambda kv: (kv[1], -order[kv[0]]))
 
 
 def search(
