@@ -30,6 +30,8 @@ MAP@5 0.845, recall@1 0.792):
   recall@1 0.711, recall@5 0.919; encoder_bench: English 2.18x faster, both vectors 1.70x.
 - layers 0,2,3,5 (four): held-out cosine 0.938 (min 0.50); CLEF dev MAP@5 0.836, recall@1
   0.772, recall@5 0.914; encoder_bench: English 1.47x faster, both vectors 1.43x.
+The meaning weight of matching chosen again on CLEF train (bench/match_eval.py train --sweep)
+stays 3.0 for the four-layer student (train MAP@5 0.876), so re-tuning does not recover it.
 Neither keeps MAP@5 >= 0.84 at a size that fits 2 ms a claim for both vectors, so the shipped
 encoder stays the six-layer one.
 """
