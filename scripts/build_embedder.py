@@ -57,7 +57,11 @@ def main() -> None:
     digest = hashlib.sha256(weights.read_bytes()).hexdigest()
     if digest != WEIGHTS_SHA256:
         sys.exit(f"unexpected weights (sha256 {digest}); refusing to build from them")
-    t = read_safetensors(weights)
+    write_int8(read_safetensors(weights), OUT, model / "tokenizer.json")
+
+
+def write_int8(t: dict[str, np.ndarray], out_dir: Path, tokenizer: Path) -> None:
+    """Store float weights in verify's layout (see the module docstring) with the tokenizer."""
     out: dict[str, np.ndarray] = {}
     for name, value in t.items():
         if name.endswith("position_ids") or name.startswith("pooler."):
@@ -70,11 +74,11 @@ def main() -> None:
             out[name + ".scale"] = scale
         else:
             out[name] = value.astype(np.float32)
-    OUT.mkdir(parents=True, exist_ok=True)
-    np.savez(OUT / "weights.npz", **out)
-    shutil.copyfile(model / "tokenizer.json", OUT / "tokenizer.json")
-    size = sum(p.stat().st_size for p in OUT.iterdir()) / 1e6
-    print(f"wrote {OUT.relative_to(ROOT)} ({size:.1f} MB)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    np.savez(out_dir / "weights.npz", **out)
+    shutil.copyfile(tokenizer, out_dir / "tokenizer.json")
+    size = sum(p.stat().st_size for p in out_dir.iterdir()) / 1e6
+    print(f"wrote {out_dir} ({size:.1f} MB)")
 
 
 if __name__ == "__main__":
