@@ -28,6 +28,7 @@ from verify.ui.bindings import BINDINGS, HINT_KEYS
 from verify.ui.claim_list import ClaimList, ClaimRows
 from verify.ui.claim_view import ClaimContext, ClaimView
 from verify.ui.failures import GuardedApp, reported
+from verify.ui.memory import Collector
 from verify.ui.safe import plain
 from verify.ui.screens import AchScreen, DocumentScreen, HelpScreen
 
@@ -75,6 +76,9 @@ class VerifyApp(GuardedApp):
         self.answers = Answers()
         """"Already checked?" answers, searched in a worker (verify/ui/already_checked.py)."""
         self.told_search_failed = False
+        self._settled_after_search = False
+        self.collector = Collector(self)
+        """Garbage collection between frames, not inside them (verify/ui/memory.py)."""
 
     # -- layout --------------------------------------------------------------------------
 
@@ -114,6 +118,7 @@ class VerifyApp(GuardedApp):
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self._check_outside_changes)
         self.guarding = True
+        self.call_after_refresh(self.collector.start)
 
     def key(self, binding_id: str) -> str:
         """The key bound to `binding_id` now (after the reviewer's keymap), as hints show it."""
@@ -161,6 +166,7 @@ class VerifyApp(GuardedApp):
 
     def on_unmount(self) -> None:
         self.store.close()
+        self.collector.stop()
 
     # -- showing claims ------------------------------------------------------------------
 
@@ -179,6 +185,9 @@ class VerifyApp(GuardedApp):
 
     def answered(self, key: Key, matches: Matches, generation: int) -> None:
         """A worker's answer (on this thread): kept, and shown if its claim is on screen."""
+        if not self._settled_after_search:
+            self._settled_after_search = True
+            self.collector.settle()  # the matcher's tables are loaded now: frozen too
         if not self.answers.put(key, matches, generation):
             return  # searched before the casebook changed: a newer search is coming
         ctx = self.ctx
@@ -208,6 +217,7 @@ class VerifyApp(GuardedApp):
                     severity="error",
                 )
         self.claim_view.show(self.ctx)
+        self.collector.after_frame()
         if self.ctx is not None:
             # After the frame that shows the claim: the search never delays it.
             self.call_after_refresh(self._search_around)
