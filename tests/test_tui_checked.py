@@ -125,6 +125,34 @@ async def test_an_answer_shows_only_on_its_own_claim(
         assert BELGOROD in panel(app)
 
 
+async def test_a_colleagues_change_during_a_search_does_not_leave_the_panel_empty(
+    sample_path: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from verify.ui import watching
+
+    twin = add_twin(sample_path)
+    release = threading.Event()
+    search = already_checked.search
+
+    def slow(store: Store, claim_id: str, text: str) -> already_checked.Matches:
+        if claim_id == twin:
+            release.wait(10)
+        return search(store, claim_id, text)
+
+    monkeypatch.setattr(already_checked, "search", slow)
+    app = tui_app(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, app, twin)
+        # A colleague saved another claim meanwhile: answers read before it are dropped,
+        # and the shown claim is searched again rather than left without its panel.
+        watching.reload_claims(app, {MIGRANTS})
+        release.set()
+        await settle(app, pilot)
+        assert app.ctx is not None and app.ctx.claim.id == twin
+        assert app.ctx.matches and app.ctx.matches[0][0] == BELGOROD
+        assert BELGOROD in panel(app)
+
+
 async def test_a_failing_search_is_said_once_and_the_app_goes_on(
     sample_path: Path, tmp_path: Path, monkeypatch
 ) -> None:

@@ -65,3 +65,6 @@ def reload_claims(app: VerifyApp, ids: set[str]) -> None:
         return
     # Answers of claims that changed, or that name one (its verdict may have changed).
     app.answers.forget(lambda key, found: key[0] in ids or any(m[0] in ids for m in found))
+    # A search under way was dropped with them (it may have read the claims before the
+    # change): the shown claim and its neighbours are asked for again if they need it.
+    app._search_around()
