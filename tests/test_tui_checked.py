@@ -36,6 +36,13 @@ def panel(app) -> str:
     return str(matches.render()) if matches.display else ""
 
 
+async def move_to(pilot, app, claim_id: str) -> None:
+    """Put the cursor on a claim without waiting for its search (test_tui.select waits)."""
+    app.claim_list.cursor = app.rows.index_of(claim_id)
+    await pilot.pause()
+    assert app.ctx is not None and app.ctx.claim.id == claim_id
+
+
 async def settle(app, pilot) -> None:
     """Until every search started so far has answered and the screen has caught up."""
     await pilot.pause()
@@ -112,9 +119,9 @@ async def test_an_answer_shows_only_on_its_own_claim(
     monkeypatch.setattr(already_checked, "search", slow)
     app = tui_app(sample_path, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await select(pilot, app, twin)
+        await move_to(pilot, app, twin)
         assert app.ctx is not None and app.ctx.matches == []  # still searching
-        await select(pilot, app, MIGRANTS)
+        await move_to(pilot, app, MIGRANTS)
         release.set()
         await settle(app, pilot)
         assert app.ctx is not None and app.ctx.claim.id == MIGRANTS
@@ -142,7 +149,7 @@ async def test_a_colleagues_change_during_a_search_does_not_leave_the_panel_empt
     monkeypatch.setattr(already_checked, "search", slow)
     app = tui_app(sample_path, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await select(pilot, app, twin)
+        await move_to(pilot, app, twin)
         # A colleague saved another claim meanwhile: answers read before it are dropped,
         # and the shown claim is searched again rather than left without its panel.
         watching.reload_claims(app, {MIGRANTS})

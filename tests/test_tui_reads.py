@@ -92,6 +92,8 @@ async def test_moving_shows_the_same_screen_as_opening_the_claim_afresh(size, sa
         for key in keys:
             await pilot.press(key)
             await pilot.pause()
+            await app.workers.wait_for_complete()  # the "already checked?" answers
+            await pilot.pause()
             ctx = app.ctx
             assert ctx is not None
             shapes.add((bool(ctx.matches), len(ctx.claim.accounts), bool(ctx.claim.evidence)))
