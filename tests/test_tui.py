@@ -34,6 +34,9 @@ async def select(pilot, app: VerifyApp, claim_id: str) -> None:
     claims = app.query_one(ClaimList)
     claims.cursor = claims.rows.index_of(claim_id)
     await pilot.pause()
+    # The "already checked?" panel comes from a worker thread: wait for it too.
+    await app.workers.wait_for_complete()
+    await pilot.pause()
     assert shown(app) == claim_id
 
 

@@ -170,6 +170,8 @@ async def test_already_checked_jumps_to_the_match_and_merges(sample_path: Path, 
     async with sample_tui((120, 36)) as (app, pilot):
         app.jump_to(twin.id)
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the "already checked?" search
+        await pilot.pause()
         assert app.ctx is not None and app.ctx.matches and app.ctx.matches[0][0] == BELGOROD
         await pilot.press("c")
         await pilot.pause()

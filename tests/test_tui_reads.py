@@ -4,12 +4,10 @@ the path between a key and the claim it shows."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from verify.store import Store
-from verify.ui.app import PREFETCH_AFTER
+from verify.ui import already_checked
 
 
 def count_calls(store: Store, name: str) -> list[int]:
@@ -44,11 +42,19 @@ async def test_opening_reads_no_search_text_until_a_word_is_typed(sample_tui, mo
 
 
 async def test_moving_up_and_down_shows_each_claim_without_searching_first(
-    sample_tui, sample_path: Path
+    sample_tui, monkeypatch
 ) -> None:
+    searches = [0]
+    search = already_checked.search
+
+    def counted(store: Store, claim_id: str, text: str) -> already_checked.Matches:
+        searches[0] += 1
+        return search(store, claim_id, text)
+
+    monkeypatch.setattr(already_checked, "search", counted)
     async with sample_tui() as (app, pilot):
         await pilot.pause()
-        searches = count_calls(app.store, "similar")
+        await app.workers.wait_for_complete()  # the first claim's neighbours
         at_show: list[tuple[str | None, int]] = []
         show = app.claim_view.show
 
@@ -61,14 +67,14 @@ async def test_moving_up_and_down_shows_each_claim_without_searching_first(
             before = searches[0]
             await pilot.press(key)
             await pilot.pause()
-            await pilot.pause(3 * PREFETCH_AFTER)  # a reviewer reading the claim
+            await app.workers.wait_for_complete()  # a reviewer reading the claim
             shown_id, searched = at_show[-1]
             # The claim pane shows the claim the list is on, with its "already checked?"
             # answers, and got them without a search between the key and the pane.
             assert app.ctx is not None and shown_id == app.ctx.claim.id
             assert searched == before
-        full = app._claim_context(app.store.get_claim(app.ctx.claim.id))  # searched afresh
-        assert app.ctx.matches == full.matches
+            with Store.open(app.store.location) as store:  # searched afresh
+                assert app.ctx.matches == search(store, app.ctx.claim.id, app.ctx.claim.text)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36), (160, 45)])
@@ -85,6 +91,8 @@ async def test_moving_shows_the_same_screen_as_opening_the_claim_afresh(size, sa
         moved = []
         for key in keys:
             await pilot.press(key)
+            await pilot.pause()
+            await app.workers.wait_for_complete()  # the "already checked?" answers
             await pilot.pause()
             ctx = app.ctx
             assert ctx is not None

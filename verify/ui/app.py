@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -22,28 +21,22 @@ from verify.errors import VerifyError
 from verify.listfilter import ListFilter
 from verify.models import Claim, Event, Source, utcnow
 from verify.store import Clock, Store, search_text
-from verify.ui import claim_edits, commands, navigation, watching
+from verify.ui import already_checked, claim_edits, commands, navigation, watching
 from verify.ui import state as ui_state
+from verify.ui.already_checked import Answers, Key, Matches
 from verify.ui.bindings import BINDINGS, HINT_KEYS
 from verify.ui.claim_list import ClaimList, ClaimRows
 from verify.ui.claim_view import ClaimContext, ClaimView
 from verify.ui.failures import GuardedApp, reported
+from verify.ui.memory import Collector
 from verify.ui.safe import plain
 from verify.ui.screens import AchScreen, DocumentScreen, HelpScreen
 
 THEMES = ("textual-dark", "textual-light")
-MATCH_THRESHOLD = 0.5
-"""Wordings less alike than this are more often different claims than the same one."""
-MATCH_CACHE = 64
-"""Claims whose "already checked?" answers are kept, so moving back and forth reads nothing."""
-PREFETCH_AFTER = 0.1
-"""Seconds after a claim is shown before its neighbours are searched."""
 WATCH_INTERVAL = 0.4
 """Seconds between looks for a colleague's change: asking costs microseconds (no claim is
 read unless something changed), and a change shows within a second even when the reload
 itself takes a few hundred milliseconds."""
-
-Matches = list[tuple[str, float, str, str | None]]
 
 
 class VerifyApp(GuardedApp):
@@ -80,9 +73,12 @@ class VerifyApp(GuardedApp):
         the claims it changed."""
         self._save_timer: object | None = None
         self._detail_timer: object | None = None
-        self._prefetch_timer: object | None = None
-        self._matches: OrderedDict[tuple[str, str], Matches] = OrderedDict()
-        """"Already checked?" answers by (claim id, claim text), until the casebook changes."""
+        self.answers = Answers()
+        """"Already checked?" answers, searched in a worker (verify/ui/already_checked.py)."""
+        self.told_search_failed = False
+        self._settled_after_search = False
+        self.collector = Collector(self)
+        """Garbage collection between frames, not inside them (verify/ui/memory.py)."""
 
     # -- layout --------------------------------------------------------------------------
 
@@ -122,6 +118,7 @@ class VerifyApp(GuardedApp):
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self._check_outside_changes)
         self.guarding = True
+        self.call_after_refresh(self.collector.start)
 
     def key(self, binding_id: str) -> str:
         """The key bound to `binding_id` now (after the reviewer's keymap), as hints show it."""
@@ -169,57 +166,42 @@ class VerifyApp(GuardedApp):
 
     def on_unmount(self) -> None:
         self.store.close()
+        self.collector.stop()
 
     # -- showing claims ------------------------------------------------------------------
 
     def _claim_context(self, claim: Claim) -> ClaimContext:
         sources = self.store.sources_for(claim)
         documents = self.store.documents_for(claim)
-        matches = self._already_checked(claim)
         keys = {name: self.key(name) for name in HINT_KEYS}
+        matches = self.answers.get((claim.id, claim.text))
+        if matches is None:
+            # Not searched yet: the worker answers once this frame is out. The same claim
+            # shown again (after a save) keeps its answers until then instead of blinking.
+            old = self.ctx
+            same = old is not None and old.claim.id == claim.id
+            matches = list(old.matches) if same and old is not None else []
         return ClaimContext(claim, self.store.settings(), sources, documents, matches, keys)
 
-    def _already_checked(self, claim: Claim) -> Matches:
-        return self._matches_for(claim.id, claim.text)
+    def answered(self, key: Key, matches: Matches, generation: int) -> None:
+        """A worker's answer (on this thread): kept, and shown if its claim is on screen."""
+        if not self._settled_after_search:
+            self._settled_after_search = True
+            self.collector.settle()  # the matcher's tables are loaded now: frozen too
+        if not self.answers.put(key, matches, generation):
+            return  # searched before the casebook changed: a newer search is coming
+        ctx = self.ctx
+        if ctx is None or (ctx.claim.id, ctx.claim.text) != key:
+            return  # the reviewer moved on: kept for when the claim is shown again
+        if ctx.matches != matches:
+            ctx.matches = matches
+            self.claim_view.show_matches(ctx)
 
-    def _matches_for(self, claim_id: str, text: str) -> Matches:
-        """Earlier claims in this casebook that look like this one, best first.
+    def search_failed(self, error: Exception) -> None:
+        already_checked.failed(self, error)
 
-        Dropped and merged claims are not earlier checks: offering to merge into one would
-        hide this claim behind a claim nobody works on.
-        """
-        key = (claim_id, text)
-        cached = self._matches.get(key)
-        if cached is not None:
-            self._matches.move_to_end(key)
-            return cached
-        found = [
-            m
-            for m in self.store.similar(text, top=10, exclude=claim_id)
-            if m.similarity >= MATCH_THRESHOLD
-        ]
-        rows = self.store.summaries_for([m.claim_id for m in found])
-        matches = [
-            (m.claim_id, 100 * m.similarity, m.text, m.verdict)
-            for m in found
-            if m.claim_id in rows and rows[m.claim_id].status != "dropped"
-        ][:3]
-        self._matches[key] = matches
-        if len(self._matches) > MATCH_CACHE:
-            self._matches.popitem(last=False)
-        return matches
-
-    def _prefetch_neighbours(self) -> None:
-        """Search the claims either side of the cursor once the shown one is on screen.
-
-        The search is the part of a move that grows with the casebook; done here, in the idle
-        time after the frames, the next step up or down shows its claim without waiting for it.
-        """
-        claim_list = self.claim_list
-        for index in (claim_list.cursor + 1, claim_list.cursor - 1):
-            row = self.rows.get(index)
-            if row is not None and (row.id, row.text) not in self._matches:
-                self._matches_for(row.id, row.text)
+    def _search_around(self) -> None:
+        already_checked.search_around(self)
 
     def _show_current(self) -> None:
         current = self.claim_list.current
@@ -235,12 +217,10 @@ class VerifyApp(GuardedApp):
                     severity="error",
                 )
         self.claim_view.show(self.ctx)
-        if self._prefetch_timer is not None:
-            self._prefetch_timer.stop()  # type: ignore[attr-defined]
+        self.collector.after_frame()
         if self.ctx is not None:
-            # Once the screen has settled (a few frames); a held key keeps putting it off, so
-            # the search never delays the frame that shows a claim.
-            self._prefetch_timer = self.set_timer(PREFETCH_AFTER, self._prefetch_neighbours)
+            # After the frame that shows the claim: the search never delays it.
+            self.call_after_refresh(self._search_around)
 
     @on(ClaimList.Highlighted)
     def _highlighted(self, event: ClaimList.Highlighted) -> None:
@@ -260,7 +240,7 @@ class VerifyApp(GuardedApp):
         entry instead of re-reading every claim's search text.
         """
         self.rows.invalidate()
-        self._matches.clear()
+        self.answers.forget()
         if changed is not None and self._filter_index is not None:
             self._filter_index.update(changed.id, search_text(changed))
         else:

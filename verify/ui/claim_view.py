@@ -250,10 +250,7 @@ class ClaimView(Vertical):
             return False  # not composed yet, or the reviewer is inside the pane: rebuild
         scroll = body.first(VerticalScroll)
         self.query_one("#claim-header", PaneStatic).show(self._header(ctx))
-        matches = self.query_one("#claim-matches", PaneStatic)
-        matches.display = bool(ctx.matches)
-        if ctx.matches:
-            matches.show(self._matches(ctx))
+        self._show_matches(ctx)
         accounts = self.query_one("#accounts", Horizontal)
         count = len(ctx.claim.accounts)
         accounts.display = count > 0
@@ -274,6 +271,18 @@ class ClaimView(Vertical):
         if not keep_scroll:
             scroll.scroll_to(0, 0, animate=False, immediate=True)  # a new claim starts at its top
         return True
+
+    def show_matches(self, ctx: ClaimContext) -> None:
+        """The shown claim's "already checked?" answers came (from a worker): that panel only."""
+        if ctx is self.ctx and self.query("#claim-matches"):
+            self._show_matches(ctx)
+        # Otherwise the pane is being built from `ctx`, answers included.
+
+    def _show_matches(self, ctx: ClaimContext) -> None:
+        matches = self.query_one("#claim-matches", PaneStatic)
+        matches.display = bool(ctx.matches)
+        if ctx.matches:
+            matches.show(self._matches(ctx))
 
     def on_resize(self) -> None:
         # Narrow panes stack the accounts instead of squeezing words into thin columns.

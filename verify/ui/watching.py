@@ -60,10 +60,11 @@ def reload_claims(app: VerifyApp, ids: set[str]) -> None:
     ctx = app.ctx
     app.claim_list.reload(keep=ctx.claim.id if ctx else None)
     if ctx is None or ctx.claim.id in ids or any(m[0] in ids for m in ctx.matches):
-        app._matches.clear()
+        app.answers.forget()
         app._show_current()
         return
     # Answers of claims that changed, or that name one (its verdict may have changed).
-    for key, found in list(app._matches.items()):
-        if key[0] in ids or any(m[0] in ids for m in found):
-            del app._matches[key]
+    app.answers.forget(lambda key, found: key[0] in ids or any(m[0] in ids for m in found))
+    # A search under way was dropped with them (it may have read the claims before the
+    # change): the shown claim and its neighbours are asked for again if they need it.
+    app._search_around()
