@@ -160,6 +160,26 @@ async def test_a_colleagues_change_during_a_search_does_not_leave_the_panel_empt
         assert BELGOROD in panel(app)
 
 
+async def test_a_colleagues_new_claim_shows_in_the_panel_of_the_claim_it_repeats(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    from verify.ui import watching
+
+    app = tui_app(sample_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, app, BELGOROD)
+        await settle(app, pilot)
+        assert app.ctx is not None and app.ctx.matches == []  # nothing like it yet
+        # A colleague writes the same claim in other words meanwhile: the reviewer looking
+        # at it is told it is being checked, as a fresh look at the claim would tell.
+        twin = add_twin(sample_path)
+        watching.look(app)
+        await settle(app, pilot)
+        assert app.ctx is not None and app.ctx.claim.id == BELGOROD
+        assert [m[0] for m in app.ctx.matches] == [twin]
+        assert "Ukrainian attacks killed 25" in panel(app)
+
+
 async def test_a_failing_search_is_said_once_and_the_app_goes_on(
     sample_path: Path, tmp_path: Path, monkeypatch
 ) -> None:

@@ -45,7 +45,7 @@ def reload_claims(app: VerifyApp, ids: set[str]) -> None:
 
     The list's pages and count are re-read (a page is one query); the filter index takes the
     changed claims' new text; the shown claim is re-read only if it is one of them or its
-    "already checked?" answers name one, and keeps its place.
+    "already checked?" answers name one, and keeps its place; the answers are searched again.
     """
     texts = changes.search_texts(app.store, ids)
     index = app._filter_index
@@ -63,8 +63,8 @@ def reload_claims(app: VerifyApp, ids: set[str]) -> None:
         app.answers.forget()
         app._show_current()
         return
-    # Answers of claims that changed, or that name one (its verdict may have changed).
-    app.answers.forget(lambda key, found: key[0] in ids or any(m[0] in ids for m in found))
-    # A search under way was dropped with them (it may have read the claims before the
-    # change): the shown claim and its neighbours are asked for again if they need it.
+    # Every answer, not only those naming a changed claim: a claim saved elsewhere may now
+    # be an earlier check of any claim (a colleague wrote the same claim). The shown claim
+    # keeps its panel until its new answer comes from the worker, with its neighbours'.
+    app.answers.forget()
     app._search_around()
