@@ -305,7 +305,12 @@ def check_header(path: Path) -> None:
     pages = int.from_bytes(head[28:32], "big")
     # The page count in the header is trustworthy when the "version valid for" field matches
     # the change counter (SQLite's own rule); a file shorter than that has lost its end.
-    if head[92:96] == head[24:28] and pages and size < pages * page_size:
+    # A write-ahead log beside it may still hold the missing pages: a process killed while
+    # copying the log into the file leaves the file's header ahead of its length, and SQLite
+    # finishes the copy from the log when the file is next opened.
+    wal = path.with_name(path.name + "-wal")
+    pending = wal.exists() and wal.stat().st_size > 0
+    if head[92:96] == head[24:28] and pages and size < pages * page_size and not pending:
         raise VerifyError(
             f"{path} is damaged: truncated ({size} of {pages * page_size} bytes); "
             "restore a backup with `verify restore`"
