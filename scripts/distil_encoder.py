@@ -117,9 +117,11 @@ class Bert:
             + p["embeddings.position_embeddings.weight"][:t]
             + p["embeddings.token_type_embeddings.weight"][0]
         )
-        x = F.layer_norm(
-            x, (width,), p["embeddings.LayerNorm.weight"], p["embeddings.LayerNorm.bias"], 1e-12
-        )
+
+        def norm(x, name):
+            return F.layer_norm(x, (width,), p[name + ".weight"], p[name + ".bias"], 1e-12)
+
+        x = norm(x, "embeddings.LayerNorm")
         bias = (1.0 - mask)[:, None, None, :] * torch.finfo(x.dtype).min
         for i in range(self.layers):
             pre = f"encoder.layer.{i}."
@@ -135,21 +137,9 @@ class Bert:
             v = heads(lin(x, "attention.self.value"))
             a = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
             a = a.transpose(1, 2).reshape(n, t, width)
-            x = F.layer_norm(
-                x + lin(a, "attention.output.dense"),
-                (width,),
-                p[pre + "attention.output.LayerNorm.weight"],
-                p[pre + "attention.output.LayerNorm.bias"],
-                1e-12,
-            )
+            x = norm(x + lin(a, "attention.output.dense"), pre + "attention.output.LayerNorm")
             h = F.gelu(lin(x, "intermediate.dense"))
-            x = F.layer_norm(
-                x + lin(h, "output.dense"),
-                (width,),
-                p[pre + "output.LayerNorm.weight"],
-                p[pre + "output.LayerNorm.bias"],
-                1e-12,
-            )
+            x = norm(x + lin(h, "output.dense"), pre + "output.LayerNorm")
         summed = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
         return F.normalize(summed, dim=-1)
 

@@ -50,6 +50,21 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
+def hold_search_of(monkeypatch, claim_id: str) -> threading.Event:
+    """The search for `claim_id` waits until the returned event is set (the reviewer can
+    move on, or a colleague save, before it answers)."""
+    release = threading.Event()
+    search = already_checked.search
+
+    def slow(store: Store, searched: str, text: str) -> already_checked.Matches:
+        if searched == claim_id:
+            release.wait(10)
+        return search(store, searched, text)
+
+    monkeypatch.setattr(already_checked, "search", slow)
+    return release
+
+
 def record_searches(monkeypatch) -> list[tuple[str, int]]:
     """(claim id, thread) of every "already checked?" search from now on."""
     calls: list[tuple[str, int]] = []
@@ -108,15 +123,7 @@ async def test_an_answer_shows_only_on_its_own_claim(
     sample_path: Path, tmp_path: Path, monkeypatch
 ) -> None:
     twin = add_twin(sample_path)
-    release = threading.Event()
-    search = already_checked.search
-
-    def slow(store: Store, claim_id: str, text: str) -> already_checked.Matches:
-        if claim_id == twin:
-            release.wait(10)  # the reviewer moves on before this search answers
-        return search(store, claim_id, text)
-
-    monkeypatch.setattr(already_checked, "search", slow)
+    release = hold_search_of(monkeypatch, twin)
     app = tui_app(sample_path, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await move_to(pilot, app, twin)
@@ -138,15 +145,7 @@ async def test_a_colleagues_change_during_a_search_does_not_leave_the_panel_empt
     from verify.ui import watching
 
     twin = add_twin(sample_path)
-    release = threading.Event()
-    search = already_checked.search
-
-    def slow(store: Store, claim_id: str, text: str) -> already_checked.Matches:
-        if claim_id == twin:
-            release.wait(10)
-        return search(store, claim_id, text)
-
-    monkeypatch.setattr(already_checked, "search", slow)
+    release = hold_search_of(monkeypatch, twin)
     app = tui_app(sample_path, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await move_to(pilot, app, twin)
@@ -204,7 +203,7 @@ def test_an_answer_searched_before_the_casebook_changed_is_dropped() -> None:
     answers = Answers()
     before = answers.generation
     assert answers.put(("c1", "text"), [], before)
-    answers.forget(lambda key, found: key[0] == "c1")
+    answers.forget()
     assert ("c1", "text") not in answers
     assert not answers.put(("c1", "text"), [("c2", 90.0, "t", None)], before)
     assert ("c1", "text") not in answers

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.markup import escape
@@ -83,15 +82,10 @@ class Answers:
             self._found.popitem(last=False)
         return True
 
-    def forget(self, which: Callable[[Key, Matches], bool] | None = None) -> None:
-        """Drop every answer (or those `which` names): a search under way is dropped too."""
+    def forget(self) -> None:
+        """Drop every answer: a search under way is dropped too."""
         self.generation += 1
-        if which is None:
-            self._found.clear()
-            return
-        for key, found in list(self._found.items()):
-            if which(key, found):
-                del self._found[key]
+        self._found.clear()
 
 
 def wanted(app: VerifyApp) -> list[Key]:

@@ -59,12 +59,12 @@ def reload_claims(app: VerifyApp, ids: set[str]) -> None:
     app._apply_filter(app.filter_input.value)
     ctx = app.ctx
     app.claim_list.reload(keep=ctx.claim.id if ctx else None)
+    # Every answer, not only those naming a changed claim: a claim saved elsewhere may now
+    # be an earlier check of any claim (a colleague wrote the same claim).
+    app.answers.forget()
     if ctx is None or ctx.claim.id in ids or any(m[0] in ids for m in ctx.matches):
-        app.answers.forget()
         app._show_current()
         return
-    # Every answer, not only those naming a changed claim: a claim saved elsewhere may now
-    # be an earlier check of any claim (a colleague wrote the same claim). The shown claim
-    # keeps its panel until its new answer comes from the worker, with its neighbours'.
-    app.answers.forget()
+    # The shown claim keeps its panel until its new answer comes from the worker, with its
+    # neighbours'.
     app._search_around()
