@@ -308,8 +308,10 @@ def check_header(path: Path) -> None:
     # A write-ahead log beside it may still hold the missing pages: a process killed while
     # copying the log into the file leaves the file's header ahead of its length, and SQLite
     # finishes the copy from the log when the file is next opened.
-    wal = path.with_name(path.name + "-wal")
-    pending = wal.exists() and wal.stat().st_size > 0
+    try:
+        pending = path.with_name(path.name + "-wal").stat().st_size > 0
+    except OSError:
+        pending = False  # no log (or none readable): the file alone must hold every page
     if head[92:96] == head[24:28] and pages and size < pages * page_size and not pending:
         raise VerifyError(
             f"{path} is damaged: truncated ({size} of {pages * page_size} bytes); "
